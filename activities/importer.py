@@ -1,0 +1,246 @@
+"""
+Reads the help article into the catalog.
+
+`parse_article` is pure: text in, a ParsedArticle out, or an ArticleError that
+names the line. `load` writes a parsed article in one transaction, upserting by
+slug, so a malformed file never leaves half a catalog behind.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.text import slugify
+
+HEADER = ("activity", "definition")
+OVERVIEW_LABEL = "overview"
+HEADING_SUFFIX = " activities"
+
+
+class ArticleError(ValueError):
+    def __init__(self, line, message):
+        self.line = line
+        self.message = message
+        super().__init__(f"line {line}: {message}")
+
+
+@dataclass(frozen=True)
+class ParsedActivity:
+    name: str
+    slug: str
+    definition: str
+    line: int
+
+
+@dataclass
+class ParsedCategory:
+    name: str
+    slug: str
+    line: int
+    activities: list = field(default_factory=list)
+
+
+@dataclass
+class ParsedArticle:
+    title: str
+    overview: str
+    categories: list
+
+    @property
+    def activities(self):
+        return [activity for category in self.categories for activity in category.activities]
+
+
+def decode(data):
+    """UTF-8 bytes to text; an undecodable byte is reported with its line."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ArticleError(line, f"the file is not UTF-8 (byte 0x{data[error.start]:02x} cannot be decoded)") from None
+
+
+def split_cells(line):
+    """Cells of a `a | b |` row, with the trailing empty cell after the closing pipe dropped."""
+    cells = [cell.strip() for cell in line.split("|")]
+    if cells and cells[-1] == "" and line.rstrip().endswith("|"):
+        cells.pop()
+    return cells
+
+
+def is_row(line):
+    return "|" in line
+
+
+def is_header(line):
+    return tuple(cell.lower() for cell in split_cells(line)) == HEADER
+
+
+def is_rule(line):
+    cells = split_cells(line)
+    return len(cells) >= 2 and all(cell and set(cell) <= set("-: ") for cell in cells)
+
+
+def category_name(heading):
+    if heading.lower().endswith(HEADING_SUFFIX):
+        return heading[: -len(HEADING_SUFFIX)].strip()
+    return heading
+
+
+def parse_article(text):
+    """Parse the article's text into a ParsedArticle, or raise ArticleError naming the line."""
+    text = text.removeprefix("\ufeff")
+    lines = [(number, raw.strip()) for number, raw in enumerate(text.splitlines(), start=1)]
+    lines = [(number, line) for number, line in lines if line]
+    if not lines:
+        raise ArticleError(1, "the file is empty")
+
+    # A heading is a plain line directly followed by the `Activity | Definition |` header.
+    headings = {
+        index for index, (_, line) in enumerate(lines[:-1]) if not is_row(line) and is_header(lines[index + 1][1])
+    }
+    first_heading = min(headings, default=len(lines))
+
+    preamble = lines[:first_heading]
+    for number, line in preamble:
+        if is_row(line):
+            raise ArticleError(number, f"a table row outside any category: {line!r}")
+    title, overview_lines = "", [line for _, line in preamble]
+    if len(overview_lines) >= 2 and overview_lines[1].lower() == OVERVIEW_LABEL:
+        title, overview_lines = overview_lines[0], overview_lines[2:]
+    elif overview_lines and overview_lines[0].lower() == OVERVIEW_LABEL:
+        overview_lines = overview_lines[1:]
+
+    categories, category_slugs, activity_slugs = [], {}, {}
+    current = None
+    index = first_heading
+    while index < len(lines):
+        number, line = lines[index]
+        if index in headings:
+            name = category_name(line)
+            slug = slugify(name)
+            if not slug:
+                raise ArticleError(
+                    number, f"the category heading {line!r} has no letters or digits to make a slug from"
+                )
+            if slug in category_slugs:
+                raise ArticleError(number, f"duplicate category {name!r} (first seen on line {category_slugs[slug]})")
+            category_slugs[slug] = number
+            if index + 2 >= len(lines) or not is_rule(lines[index + 2][1]):
+                rule_line = lines[index + 2][0] if index + 2 < len(lines) else lines[index + 1][0] + 1
+                raise ArticleError(rule_line, "expected the `---|---|` rule under the table header")
+            current = ParsedCategory(name=name, slug=slug, line=number)
+            categories.append(current)
+            index += 3
+            continue
+        if not is_row(line):
+            raise ArticleError(number, f"expected a `Name | Definition |` row or a category heading, found {line!r}")
+        if is_header(line) or is_rule(line):
+            raise ArticleError(number, "a table header or rule without a category heading above it")
+        cells = split_cells(line)
+        name = cells[0]
+        definition = " | ".join(cells[1:]).strip()
+        if not name:
+            raise ArticleError(number, "a row without an activity name")
+        if not definition:
+            raise ArticleError(number, f"the activity {name!r} has no definition")
+        slug = slugify(name)
+        if not slug:
+            raise ArticleError(number, f"the activity name {name!r} has no letters or digits to make a slug from")
+        if slug in activity_slugs:
+            raise ArticleError(number, f"duplicate activity {name!r} (first seen on line {activity_slugs[slug]})")
+        activity_slugs[slug] = number
+        current.activities.append(ParsedActivity(name=name, slug=slug, definition=definition, line=number))
+        index += 1
+
+    if not categories:
+        raise ArticleError(lines[-1][0], "no category tables found (a heading, then `Activity | Definition |`)")
+    for category in categories:
+        if not category.activities:
+            raise ArticleError(category.line, f"the category {category.name!r} has no activities")
+    return ParsedArticle(title=title, overview="\n\n".join(overview_lines), categories=categories)
+
+
+@dataclass
+class LoadCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __str__(self):
+        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+
+
+def upsert(model, slug, values, counts):
+    obj = model.objects.filter(slug=slug).first()
+    if obj is None:
+        obj = model.objects.create(slug=slug, **values)
+        counts.created += 1
+    elif any(getattr(obj, key) != value for key, value in values.items()):
+        for key, value in values.items():
+            setattr(obj, key, value)
+        obj.save()
+        counts.updated += 1
+    else:
+        counts.unchanged += 1
+    return obj
+
+
+@transaction.atomic
+def load(parsed):
+    """Write a ParsedArticle, upserting by slug; returns (category counts, activity counts)."""
+    from activities.models import Activity, Catalog, Category
+
+    if parsed.title or parsed.overview:
+        Catalog.objects.update_or_create(pk=1, defaults={"title": parsed.title, "overview": parsed.overview})
+    category_counts, activity_counts = LoadCounts(), LoadCounts()
+    for position, parsed_category in enumerate(parsed.categories, start=1):
+        category = upsert(
+            Category, parsed_category.slug, {"name": parsed_category.name, "position": position}, category_counts
+        )
+        for activity_position, parsed_activity in enumerate(parsed_category.activities, start=1):
+            values = {
+                "name": parsed_activity.name,
+                "definition": parsed_activity.definition,
+                "category": category,
+                "position": activity_position,
+                "kind": Activity.Kind.SYSTEM,
+            }
+            upsert(Activity, parsed_activity.slug, values, activity_counts)
+    return category_counts, activity_counts
+
+
+# The fixture is committed, so its timestamps are fixed: the day the catalog was taken from the article.
+FIXTURE_TIMESTAMP = "2026-11-28T00:00:00Z"
+
+
+def to_fixture(parsed, timestamp=FIXTURE_TIMESTAMP):
+    """A ParsedArticle as Django fixture objects, with stable primary keys in article order."""
+    objects = [{"model": "activities.catalog", "pk": 1, "fields": {"title": parsed.title, "overview": parsed.overview}}]
+    activity_pk = 0
+    for category_pk, category in enumerate(parsed.categories, start=1):
+        objects.append(
+            {
+                "model": "activities.category",
+                "pk": category_pk,
+                "fields": {"name": category.name, "slug": category.slug, "description": "", "position": category_pk},
+            }
+        )
+        for position, activity in enumerate(category.activities, start=1):
+            activity_pk += 1
+            objects.append(
+                {
+                    "model": "activities.activity",
+                    "pk": activity_pk,
+                    "fields": {
+                        "name": activity.name,
+                        "slug": activity.slug,
+                        "category": category_pk,
+                        "definition": activity.definition,
+                        "kind": "system",
+                        "position": position,
+                        "created": timestamp,
+                        "updated": timestamp,
+                    },
+                }
+            )
+    return objects

@@ -1,0 +1,49 @@
+import pytest
+from django.core.management import call_command
+
+from activities.models import Activity, Category
+
+
+@pytest.fixture(autouse=True)
+def plain_static_storage(settings):
+    """Tests render templates without running collectstatic first."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def catalog(db):
+    """The committed catalog, loaded the way `make run` loads it."""
+    call_command("load_catalog", verbosity=0)
+    return Category.objects.all()
+
+
+def grow_catalog(total=2000):
+    """Add synthetic activities until the catalog holds `total`."""
+    categories = list(Category.objects.all())
+    Activity.objects.bulk_create(
+        Activity(
+            name=f"Synthetic activity {number}",
+            slug=f"synthetic-activity-{number}",
+            category=categories[number % len(categories)],
+            definition=f"This activity is recorded when synthetic event {number} happens.",
+            position=100 + number,
+        )
+        for number in range(total - Activity.objects.count())
+    )
+
+
+@pytest.fixture
+def many_activities(catalog):
+    """The catalog grown to 2,000 activities."""
+    grow_catalog()
+    assert Activity.objects.count() == 2000
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_superuser("editor", "editor@example.com", "a-long-test-password")
+    client.force_login(user)
+    return client

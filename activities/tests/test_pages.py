@@ -1,0 +1,145 @@
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from activities.models import Activity, Category
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_shows_overview_categories_and_search(client, catalog):
+    """Home shows the overview, the seven categories in article order with counts and links, and a search form."""
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "It helps you understand when each activity is triggered" in html
+    positions = [html.index(f'href="/categories/{slug}/"') for slug in Category.objects.values_list("slug", flat=True)]
+    assert positions == sorted(positions)
+    assert "15 activities" in html
+    assert "1 activity" in html
+    assert 'name="q"' in html
+    assert 'action="/activities/"' in html
+
+
+def test_home_search_form_leads_to_results(client, catalog):
+    """The home page's search form submits to the activity list."""
+    response = client.get("/")
+    assert response.context["filter"].form["q"].html_name == "q"
+    results = client.get("/activities/", {"q": "widget"})
+    assert "Shown widget" in results.content.decode()
+
+
+def test_category_page(client, catalog):
+    """A category page puts 'activities' back in its heading and lists its activities with definitions."""
+    response = client.get("/categories/email/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Email activities</h1>" in html
+    assert '<a href="/activities/sent-email/">Sent email</a>' in html
+    assert "This activity is recorded when the recipient opens the email." in html
+    assert "Sent SMS" not in html
+    assert len(response.context["activities"]) == 15
+
+
+def test_category_page_filter(client, catalog):
+    """The category page's form narrows its table by text."""
+    response = client.get("/categories/email/", {"q": "unsubscribe"})
+    names = [activity.name for activity in response.context["activities"]]
+    assert names == ["Unsubscribed from email", "Unsubscribed from email audience"]
+
+
+def test_category_page_filter_no_match(client, catalog):
+    """No match on a category page shows an empty state with a way back."""
+    html = client.get("/categories/talk/", {"q": "zebra"}).content.decode()
+    assert "No Talk activity matches" in html
+    assert 'href="/categories/talk/"' in html
+
+
+def test_activity_list(client, catalog):
+    """The list shows every activity with its category and a count."""
+    response = client.get("/activities/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "69 activities" in html
+    assert 'href="/categories/email/">Email</a>' in html
+    assert 'href="/categories/knowledge-base/">Knowledge base</a>' in client.get("/activities/?page=2").content.decode()
+    assert response.context["page"].paginator.count == 69
+
+
+def test_activity_list_empty_state(client, catalog):
+    """No match shows a helpful empty state with a way back."""
+    html = client.get("/activities/", {"q": "nothing-matches-this"}).content.decode()
+    assert "0 activities" in html
+    assert "No activity matches these filters." in html
+    assert 'href="/activities/">clear every filter</a>' in html
+
+
+def test_activity_list_paginates(client, many_activities):
+    """A large catalog is paginated, and page links keep the filters."""
+    response = client.get("/activities/", {"q": "synthetic", "page": 2})
+    page = response.context["page"]
+    assert page.number == 2
+    assert page.paginator.count == 1931
+    assert "?q=synthetic&amp;page=3" in response.content.decode()
+
+
+def test_activity_detail(client, catalog):
+    """A detail page shows name, category link, definition, kind, neighbours and last update."""
+    response = client.get("/activities/opened-email/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>Opened email</h1>" in html
+    assert 'href="/categories/email/">Email activities</a>' in html
+    assert "This activity is recorded when the recipient opens the email." in html
+    assert "System" in html
+    assert "Last updated" in html and "28 November 2026" in html
+    assert response.context["previous"].name == "Received email"
+    assert response.context["next"].name == "Clicked email"
+
+
+def test_first_and_last_in_category_have_one_neighbour(client, catalog):
+    """The first activity of a category has no previous one, the last no next one."""
+    first = client.get("/activities/sent-email/").context
+    assert first["previous"] is None and first["next"].name == "Received email"
+    last = client.get("/activities/article-feedback-submitted/").context
+    assert last["previous"] is None and last["next"] is None
+
+
+@pytest.mark.parametrize("url", ["/activities/no-such-thing/", "/categories/no-such-thing/", "/nowhere/"])
+def test_unknown_slug_is_our_404(client, catalog, url):
+    """Unknown slugs answer 404 with the site's own page."""
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+    assert "Browse the categories" in response.content.decode()
+
+
+def test_500_page_is_our_own(catalog, settings):
+    """A server error renders the site's own 500 page."""
+    settings.ROOT_URLCONF = "activities.tests.urls_failing"
+    response = Client(raise_request_exception=False).get("/boom/")
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()
+
+
+def test_definitions_are_escaped(client, catalog):
+    """A definition is data: markup in it is shown as text, never run."""
+    activity = Activity.objects.get(slug="sent-email")
+    activity.definition = '<script>alert("x")</script> & <b>bold</b>'
+    activity.save()
+    for url in ["/activities/sent-email/", "/categories/email/", "/activities/?q=script"]:
+        html = client.get(url).content.decode()
+        assert "<script>alert" not in html
+        assert "&lt;script&gt;alert" in html
+
+
+def test_edit_shows_at_once(client, catalog):
+    """A changed definition appears on the public pages on the next request."""
+    activity = Activity.objects.get(slug="tag-added")
+    activity.definition = "Recorded whenever a tag lands on a contact."
+    activity.save()
+    assert (
+        "Recorded whenever a tag lands"
+        in client.get(reverse("activities:activity_detail", args=["tag-added"])).content.decode()
+    )
+    assert "Recorded whenever a tag lands" in client.get("/categories/general/").content.decode()

@@ -1,0 +1,37 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/",
+    "/categories/email/",
+    "/categories/email/?q=email",
+    "/activities/",
+    "/activities/?q=sent+email&category=email&category=sms&kind=system",
+    "/activities/?category=nope",
+    "/activities/sent-email/",
+]
+MAX_QUERIES = 5
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_query_count_is_bounded_and_constant(client, catalog, django_user_model, url):
+    """
+    Every public page runs at most five queries, and the same number at
+    2,000 activities as at 69: no query per row or per category.
+    """
+    small = count_queries(client, url)
+    from activities.tests.conftest import grow_catalog
+
+    grow_catalog()
+    large = count_queries(client, url)
+    assert small <= MAX_QUERIES
+    assert large == small

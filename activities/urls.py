@@ -1,0 +1,12 @@
+from django.urls import path
+
+from activities import views
+
+app_name = "activities"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("categories/<slug:slug>/", views.category_detail, name="category_detail"),
+    path("activities/", views.activity_list, name="activity_list"),
+    path("activities/<slug:slug>/", views.activity_detail, name="activity_detail"),
+]

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Activity explorer"
+admin.site.site_title = "Activity explorer admin"
+admin.site.index_title = "Catalog"
+admin.site.site_url = "/"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("activities.urls")),
+]
