@@ -5,8 +5,11 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+TEST_WORKERS ?= auto
+# Debian packages the tests need: the browser that Playwright drives.
+APT_PACKAGES := chromium
 
-.PHONY: run dev test lint format install db admin-password bench clean
+.PHONY: run dev test lint format install system-deps db admin-password bench clean
 
 run: db ## Serve the whole product at http://127.0.0.1:8000 (SQLite, static files through whitenoise)
 	$(BIN)/python manage.py collectstatic --noinput -v0
@@ -17,8 +20,8 @@ dev: db ## Django's development server, with DEBUG on and auto-reload
 	@$(BIN)/python manage.py ensure_admin
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install ## Run the whole test suite
-	$(BIN)/python -m pytest
+test: install system-deps ## Run the whole test suite (DATABASE_URL picks the engine; SQLite by default)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install ## ruff: the one linter and formatter
 	$(BIN)/ruff check .
@@ -35,6 +38,14 @@ $(INSTALLED): requirements.txt
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
+
+system-deps: ## Debian packages for the browser tests (apt-get, as root or through sudo)
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages: $$missing"; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 db: install ## Migrate, then load the catalog into an empty database (edits are never overwritten)
 	$(BIN)/python manage.py migrate --noinput -v0
