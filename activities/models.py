@@ -1,7 +1,51 @@
-from django.db import models
-from django.db.models import Count, Q
+from django.db import models, transaction
+from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+
+class StaleEdit(Exception):
+    """A save made from a copy that someone else has changed since it was read."""
+
+    def __init__(self, instance):
+        self.instance = instance
+        super().__init__(
+            f"{instance._meta.verbose_name.capitalize()} “{instance}” was changed by someone else "
+            f"after version {instance.version} was opened; nothing was saved."
+        )
+
+
+class Versioned(models.Model):
+    """
+    Optimistic locking: every save of an existing row claims the version it was
+    read at with one conditional UPDATE, so a save from a stale copy is refused
+    instead of overwriting the change made in between.
+    """
+
+    version = models.PositiveIntegerField(
+        default=1, help_text="Goes up by one on every save; a save from an older version is refused."
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self._state.adding or self.pk is None:
+            return super().save(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using")):
+            claimed = (
+                type(self)
+                ._base_manager.filter(pk=self.pk, version=self.version)
+                .update(version=F("version") + 1)
+            )
+            if not claimed:
+                raise StaleEdit(self)
+            self.version += 1
+            return super().save(*args, **kwargs)
+
+
+# The version lives on the row, not in history, so a reverted copy always carries the current one.
 
 
 class Catalog(models.Model):
@@ -23,13 +67,14 @@ class CategoryQuerySet(models.QuerySet):
         return self.annotate(activity_count=Count("activities")).order_by(*self.model._meta.ordering)
 
 
-class Category(models.Model):
+class Category(Versioned):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0, help_text="Order on the home page; lower comes first.")
 
     objects = CategoryQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["position", "name"]
@@ -91,7 +136,7 @@ class ActivityQuerySet(models.QuerySet):
         return previous, following
 
 
-class Activity(models.Model):
+class Activity(Versioned):
     class Kind(models.TextChoices):
         SYSTEM = "system", "System"
         CUSTOM = "custom", "Custom"
@@ -106,6 +151,7 @@ class Activity(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     objects = ActivityQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version", "updated"])
 
     class Meta:
         ordering = ["category__position", "position", "name"]

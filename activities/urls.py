@@ -8,5 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("categories/<slug:slug>/", views.category_detail, name="category_detail"),
     path("activities/", views.activity_list, name="activity_list"),
+    path("activities.csv", views.activity_export, {"export_format": "csv"}, name="activity_export_csv"),
+    path("activities.json", views.activity_export, {"export_format": "json"}, name="activity_export_json"),
     path("activities/<slug:slug>/", views.activity_detail, name="activity_detail"),
 ]

@@ -1,9 +1,13 @@
+import json
+
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from activities.filters import ActivityFilter
 from activities.models import Activity, Catalog, Category
+from activities.resources import ActivityResource
 
 
 def home(request):
@@ -46,3 +50,24 @@ def activity_detail(request, slug):
         "activities/activity_detail.html",
         {"activity": activity, "previous": previous, "next": following},
     )
+
+
+EXPORT_CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
+
+
+def activity_export(request, export_format):
+    """The activity list as a file, narrowed by the same FilterSet and parameters as the HTML list."""
+    activity_filter = ActivityFilter(request.GET, queryset=Activity.objects.for_listing())
+    if not activity_filter.is_valid():
+        errors = activity_filter.errors
+        if export_format == "json":
+            body = json.dumps(errors)
+        else:
+            body = "".join(f"{name}: {' '.join(messages)}\n" for name, messages in errors.items())
+        return HttpResponse(body, status=400, content_type=EXPORT_CONTENT_TYPES[export_format])
+    dataset = ActivityResource().export(queryset=activity_filter.qs)
+    # The byte-order mark tells spreadsheet software the file is UTF-8, so ’ and é survive opening it.
+    body = "\ufeff" + dataset.csv if export_format == "csv" else dataset.json
+    response = HttpResponse(body, content_type=EXPORT_CONTENT_TYPES[export_format])
+    response["Content-Disposition"] = f'attachment; filename="activities.{export_format}"'
+    return response

@@ -8,5 +8,6 @@ admin.site.site_url = "/"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("activities.api_urls")),
     path("", include("activities.urls")),
 ]

@@ -56,6 +56,7 @@ def test_category_change_page_edits_its_activities(staff_client, catalog):
         "slug": category.slug,
         "description": "Help-centre articles.",
         "position": category.position,
+        "version": category.version,
         f"{formset.prefix}-TOTAL_FORMS": "1",
         f"{formset.prefix}-INITIAL_FORMS": "1",
         f"{formset.prefix}-MIN_NUM_FORMS": "0",
@@ -67,6 +68,7 @@ def test_category_change_page_edits_its_activities(staff_client, catalog):
         f"{formset.prefix}-0-slug": activity.slug,
         f"{formset.prefix}-0-kind": "system",
         f"{formset.prefix}-0-definition": "Edited inline from the category.",
+        f"{formset.prefix}-0-version": activity.version,
     }
     response = staff_client.post(url, data)
     assert response.status_code == 302

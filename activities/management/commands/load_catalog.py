@@ -17,6 +17,11 @@ class Command(BaseCommand):
                 )
                 return
             call_command("loaddata", "catalog", verbosity=0)
+            # loaddata saves raw rows, which history does not see: give each row its first entry here.
+            for model in (Category, Activity):
+                model.history.bulk_history_create(
+                    list(model.objects.all()), default_change_reason="Loaded from fixtures/catalog.json"
+                )
         self.stdout.write(
             f"Loaded the catalog: {Category.objects.count()} categories, {Activity.objects.count()} activities."
         )
