@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, JSON, XLSX
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from activities.forms import MoveToCategoryForm, VersionedModelForm, history_url
 from activities.models import Activity, Catalog, Category, StaleEdit
@@ -23,7 +24,10 @@ class CatalogEditAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     form = VersionedModelForm
     formats = (CSV, JSON, XLSX)
-    history_list_display = ("history_change_reason",)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        # Definitions are a few sentences: show them whole, so the diff shows what actually changed.
+        return HistoricalRecordContextHelper(self.model, historical_record, max_displayed_delta_change_chars=2000)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

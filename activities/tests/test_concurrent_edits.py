@@ -1,0 +1,161 @@
+import pytest
+from django.db.models import F
+from django.db.models.signals import post_init
+from django.test import Client
+
+from activities.models import Activity, Category, StaleEdit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editors(django_user_model):
+    """Two staff members, each in their own browser session."""
+    clients = []
+    for name in ("ann", "bob"):
+        user = django_user_model.objects.create_superuser(name, f"{name}@example.com", "a-long-test-password")
+        client = Client()
+        client.force_login(user)
+        clients.append(client)
+    return clients
+
+
+def form_data(response):
+    """What a browser would post back from an admin change page, inline forms included."""
+    form = response.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    for inline in response.context.get("inline_admin_formsets", []):
+        formset = inline.formset
+        for name in formset.management_form.fields:
+            data[f"{formset.prefix}-{name}"] = formset.management_form[name].value()
+        for inline_form in formset.forms:
+            for name in inline_form.fields:
+                value = inline_form[name].value()
+                if value is not None:
+                    data[inline_form.add_prefix(name)] = value
+    return data
+
+
+def test_second_stale_save_is_refused_with_a_link_to_the_first(editors, catalog):
+    """Two editors open the same activity; the second save is refused, keeps its text, and links to history."""
+    ann, bob = editors
+    activity = Activity.objects.get(slug="sent-email")
+    url = f"/admin/activities/activity/{activity.pk}/change/"
+    ann_data = form_data(ann.get(url))
+    bob_data = form_data(bob.get(url))
+
+    ann_data["definition"] = "Ann’s definition."
+    assert ann.post(url, ann_data).status_code == 302
+
+    bob_data["definition"] = "Bob’s definition."
+    response = bob.post(url, bob_data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "was changed by someone else while you were editing it" in html
+    assert f'href="/admin/activities/activity/{activity.pk}/history/"' in html
+    assert "Bob’s definition." in html
+    assert Activity.objects.get(pk=activity.pk).definition == "Ann’s definition."
+
+    history = bob.get(f"/admin/activities/activity/{activity.pk}/history/").content.decode()
+    assert "Ann’s definition." in history
+    assert "ann" in history
+
+
+def test_reloaded_form_saves(editors, catalog):
+    """After the refusal, reloading the page gives the current version, and that save goes through."""
+    ann, bob = editors
+    activity = Activity.objects.get(slug="sent-email")
+    url = f"/admin/activities/activity/{activity.pk}/change/"
+    stale = form_data(bob.get(url))
+    ann_data = form_data(ann.get(url))
+    ann_data["position"] = 42
+    ann.post(url, ann_data)
+    stale["definition"] = "Bob again."
+    assert bob.post(url, stale).status_code == 200
+    fresh = form_data(bob.get(url))
+    fresh["definition"] = "Bob again."
+    assert bob.post(url, fresh).status_code == 302
+    saved = Activity.objects.get(pk=activity.pk)
+    assert (saved.definition, saved.position, saved.version) == ("Bob again.", 42, 3)
+
+
+def test_stale_category_and_inline_activity_are_refused(editors, catalog):
+    """On a category's page, a stale category form or a stale inline activity row refuses the whole save."""
+    ann, bob = editors
+    category = Category.objects.get(slug="knowledge-base")
+    url = f"/admin/activities/category/{category.pk}/change/"
+    bob_data = form_data(bob.get(url))
+
+    activity = Activity.objects.get(slug="article-feedback-submitted")
+    edit = form_data(ann.get(f"/admin/activities/activity/{activity.pk}/change/"))
+    edit["definition"] = "Ann edited this activity on its own page."
+    ann.post(f"/admin/activities/activity/{activity.pk}/change/", edit)
+
+    bob_data["description"] = "Bob’s description."
+    response = bob.post(url, bob_data)
+    assert response.status_code == 200
+    assert "was changed by someone else" in response.content.decode()
+    assert Activity.objects.get(pk=activity.pk).definition == "Ann edited this activity on its own page."
+    assert Category.objects.get(pk=category.pk).description == ""
+
+    ann_data = form_data(ann.get(url))
+    ann_data["description"] = "Ann’s description."
+    ann.post(url, ann_data)
+    bob_data = form_data(bob.get(url)) | {"description": "Bob’s later description."}
+    bob_data["version"] = 1
+    assert "was changed by someone else" in bob.post(url, bob_data).content.decode()
+    assert Category.objects.get(pk=category.pk).description == "Ann’s description."
+
+
+def test_form_without_a_version_is_refused(staff_client, catalog):
+    """A change posted without the version it was opened at is refused rather than trusted."""
+    activity = Activity.objects.get(slug="sent-email")
+    url = f"/admin/activities/activity/{activity.pk}/change/"
+    data = form_data(staff_client.get(url))
+    del data["version"]
+    data["definition"] = "No version."
+    response = staff_client.post(url, data)
+    assert "you opened an unknown version" in response.content.decode()
+    assert Activity.objects.get(pk=activity.pk).definition != "No version."
+
+
+def test_model_save_from_a_stale_copy_raises(catalog):
+    """Any write path: saving a copy read before someone else's save raises StaleEdit and changes nothing."""
+    first = Activity.objects.get(slug="sent-email")
+    second = Activity.objects.get(slug="sent-email")
+    first.definition = "First."
+    first.save()
+    second.definition = "Second."
+    with pytest.raises(StaleEdit, match="changed by someone else"):
+        second.save()
+    saved = Activity.objects.get(slug="sent-email")
+    assert (saved.definition, saved.version) == ("First.", 2)
+
+
+@pytest.fixture
+def concurrent_save():
+    """Another editor saves each named activity just after this request reads it."""
+    slugs = set()
+
+    def save_right_after_read(sender, instance, **kwargs):
+        if instance.slug in slugs:
+            slugs.discard(instance.slug)
+            Activity.objects.filter(slug=instance.slug).update(
+                version=F("version") + 1, definition="Saved by someone else in between."
+            )
+
+    post_init.connect(save_right_after_read, sender=Activity)
+    yield slugs
+    post_init.disconnect(save_right_after_read, sender=Activity)
+
+
+def test_save_racing_past_the_form_check_is_refused(staff_client, catalog, concurrent_save):
+    """A save that lands between the form's check and the write is still refused, with a message."""
+    activity = Activity.objects.get(slug="sent-email")
+    url = f"/admin/activities/activity/{activity.pk}/change/"
+    data = form_data(staff_client.get(url)) | {"definition": "Mine."}
+    concurrent_save.add("sent-email")
+    response = staff_client.post(url, data, follow=True)
+    assert "was changed by someone else" in response.content.decode()
+    # The simulated editor wrote on this request's own connection, so the refusal's rollback takes theirs too.
+    assert Activity.objects.get(pk=activity.pk).definition != "Mine."
