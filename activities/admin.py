@@ -3,11 +3,13 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, JSON, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
+from tablib import InvalidDimensions
 
 from activities.forms import MoveToCategoryForm, VersionedModelForm, history_url
 from activities.models import Activity, Catalog, Category, StaleEdit
@@ -52,6 +54,9 @@ class CatalogEditAdmin(ImportExportMixin, SimpleHistoryAdmin):
                 "Save it as “CSV UTF-8” (or as XLSX) and upload it again.",
             )
             return
+        if isinstance(e, InvalidDimensions):
+            form.add_error("import_file", "This file could not be read: every row must have the same columns.")
+            return
         super().add_data_read_fail_error_to_form(form, e)
 
     def get_import_data_kwargs(self, **kwargs):
@@ -67,7 +72,7 @@ class CatalogEditAdmin(ImportExportMixin, SimpleHistoryAdmin):
                 "Upload the file again to see a fresh preview.",
                 messages.ERROR,
             )
-            return HttpResponseRedirect(request.path)
+            return HttpResponseRedirect(reverse("admin:{}_{}_import".format(*self.get_model_info())))
         return super().process_result(result, request)
 
 
