@@ -34,11 +34,7 @@ class Versioned(models.Model):
         if self._state.adding or self.pk is None:
             return super().save(*args, **kwargs)
         with transaction.atomic(using=kwargs.get("using")):
-            claimed = (
-                type(self)
-                ._base_manager.filter(pk=self.pk, version=self.version)
-                .update(version=F("version") + 1)
-            )
+            claimed = type(self)._base_manager.filter(pk=self.pk, version=self.version).update(version=F("version") + 1)
             if not claimed:
                 raise StaleEdit(self)
             self.version += 1

@@ -82,9 +82,7 @@ def selected(*slugs):
 def test_move_to_category_asks_then_moves_and_records(staff_client, catalog):
     """Moving selected activities shows a page to choose the category, then moves them, recorded in history."""
     ids = selected("sent-email", "sent-sms")
-    page = staff_client.post(
-        "/admin/activities/activity/", {"action": "move_to_category", "_selected_action": ids}
-    )
+    page = staff_client.post("/admin/activities/activity/", {"action": "move_to_category", "_selected_action": ids})
     assert page.status_code == 200
     html = page.content.decode()
     assert "Move activities to a category" in html

@@ -206,7 +206,5 @@ def test_categories_import_by_slug(staff_client, catalog):
     response = staff_client.post("/admin/activities/category/import/", {"format": 0, "import_file": upload})
     assert response.context["result"].totals["new"] == 1
     form = response.context["confirm_form"]
-    staff_client.post(
-        "/admin/activities/category/process_import/", {name: form[name].value() for name in form.fields}
-    )
+    staff_client.post("/admin/activities/category/process_import/", {name: form[name].value() for name in form.fields})
     assert Category.objects.get(slug="webinars").description == "Online events."
