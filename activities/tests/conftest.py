@@ -44,6 +44,7 @@ def many_activities(catalog):
 
 @pytest.fixture
 def staff_client(client, django_user_model):
-    user = django_user_model.objects.create_superuser("editor", "editor@example.com", "a-long-test-password")
+    # force_login needs no password, and hashing one costs about a second per test on a busy machine.
+    user = django_user_model.objects.create_superuser("editor", "editor@example.com", None)
     client.force_login(user)
     return client

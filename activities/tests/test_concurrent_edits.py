@@ -1,4 +1,8 @@
+import threading
+
 import pytest
+from django.core.management import call_command
+from django.db import connection, connections
 from django.db.models import F
 from django.db.models.signals import post_init
 from django.test import Client
@@ -13,7 +17,7 @@ def editors(django_user_model):
     """Two staff members, each in their own browser session."""
     clients = []
     for name in ("ann", "bob"):
-        user = django_user_model.objects.create_superuser(name, f"{name}@example.com", "a-long-test-password")
+        user = django_user_model.objects.create_superuser(name, f"{name}@example.com", None)
         client = Client()
         client.force_login(user)
         clients.append(client)
@@ -159,3 +163,38 @@ def test_save_racing_past_the_form_check_is_refused(staff_client, catalog, concu
     assert "was changed by someone else" in response.content.decode()
     # The simulated editor wrote on this request's own connection, so the refusal's rollback takes theirs too.
     assert Activity.objects.get(pk=activity.pk).definition != "Mine."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_saves_on_separate_connections_let_exactly_one_through():
+    """
+    Two editors' saves race on their own database connections: the row lock
+    and the conditional UPDATE let one through and refuse the other.
+    """
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a server database; SQLite serialises writers by locking the whole file")
+    call_command("load_catalog", verbosity=0)
+    start = threading.Barrier(2)
+    outcomes = {}
+
+    def edit(editor):
+        try:
+            activity = Activity.objects.get(slug="sent-email")
+            activity.definition = f"Saved by {editor}."
+            start.wait(timeout=10)
+            activity.save()
+            outcomes[editor] = "saved"
+        except StaleEdit:
+            outcomes[editor] = "refused"
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=edit, args=(editor,)) for editor in ("ann", "bob")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes.values()) == ["refused", "saved"]
+    [winner] = [editor for editor, outcome in outcomes.items() if outcome == "saved"]
+    saved = Activity.objects.get(slug="sent-email")
+    assert (saved.definition, saved.version) == (f"Saved by {winner}.", 2)
