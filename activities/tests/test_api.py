@@ -138,3 +138,21 @@ def test_list_query_count_is_constant(client, catalog, url):
     small = count_queries(client, url)
     grow_catalog()
     assert count_queries(client, url) == small <= 3
+
+
+def test_browsable_api_page_renders_for_browsers(client, catalog):
+    """A browser asking for HTML gets DRF's browsable page with the results, served without a CDN."""
+    response = client.get("/api/activities/?q=bounced", headers={"accept": "text/html"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Bounced email" in html
+    assert "/static/rest_framework/" in html
+    assert "cdn" not in html.lower()
+
+
+@pytest.mark.parametrize("query", ["page=abc", "page=999", "page=-1"])
+def test_bad_page_is_a_json_404(client, catalog, query):
+    """A page number that does not exist answers 404 in JSON, not 500."""
+    response = client.get(f"/api/activities/?{query}")
+    assert response.status_code == 404
+    assert "detail" in response.json()
