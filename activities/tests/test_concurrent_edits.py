@@ -1,7 +1,8 @@
 import threading
 
 import pytest
-from django.core.management import call_command
+from django.conf import settings
+from django.core.management import CommandError, call_command
 from django.db import connection, connections
 from django.db.models import F
 from django.db.models.signals import post_init
@@ -198,3 +199,14 @@ def test_simultaneous_saves_on_separate_connections_let_exactly_one_through():
     [winner] = [editor for editor, outcome in outcomes.items() if outcome == "saved"]
     saved = Activity.objects.get(slug="sent-email")
     assert (saved.definition, saved.version) == (f"Saved by {winner}.", 2)
+
+
+def test_article_import_racing_an_edit_writes_nothing(catalog, concurrent_save):
+    """import_article refuses, with a message and no writes, when an activity it updates is saved meanwhile."""
+    Activity.objects.filter(slug__in=["sent-email", "sent-sms"]).update(definition="Edited by an editor.")
+    concurrent_save.add("sent-sms")
+    with pytest.raises(CommandError, match=r"changed by someone else.*Nothing was imported"):
+        call_command("import_article", settings.BASE_DIR / "fixtures" / "source" / "system-activities.txt")
+    assert set(Activity.objects.filter(slug__in=["sent-email", "sent-sms"]).values_list("definition", flat=True)) == {
+        "Edited by an editor."
+    }

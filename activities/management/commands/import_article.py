@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from activities.importer import ArticleError, decode, load, parse_article
+from activities.models import StaleEdit
 
 
 class Command(BaseCommand):
@@ -20,6 +21,9 @@ class Command(BaseCommand):
             parsed = parse_article(decode(data))
         except ArticleError as error:
             raise CommandError(f"{path}:{error.line}: {error.message}. Nothing was imported.") from None
-        categories, activities = load(parsed)
+        try:
+            categories, activities = load(parsed)
+        except StaleEdit as error:
+            raise CommandError(f"{error} Nothing was imported; run the import again.") from None
         self.stdout.write(f"Categories: {categories}.")
         self.stdout.write(f"Activities: {activities}.")
