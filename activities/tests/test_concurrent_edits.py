@@ -46,7 +46,9 @@ def test_second_stale_save_is_refused_with_a_link_to_the_first(editors, catalog)
     ann, bob = editors
     activity = Activity.objects.get(slug="sent-email")
     url = f"/admin/activities/activity/{activity.pk}/change/"
-    ann_data = form_data(ann.get(url))
+    page = ann.get(url)
+    assert '<input type="hidden" name="version" value="1"' in page.content.decode()
+    ann_data = form_data(page)
     bob_data = form_data(bob.get(url))
 
     ann_data["definition"] = "Ann’s definition."
@@ -89,7 +91,11 @@ def test_stale_category_and_inline_activity_are_refused(editors, catalog):
     ann, bob = editors
     category = Category.objects.get(slug="knowledge-base")
     url = f"/admin/activities/category/{category.pk}/change/"
-    bob_data = form_data(bob.get(url))
+    page = bob.get(url)
+    html = page.content.decode()
+    assert '<input type="hidden" name="version" value="1"' in html
+    assert '<input type="hidden" name="activities-0-version" value="1"' in html
+    bob_data = form_data(page)
 
     activity = Activity.objects.get(slug="article-feedback-submitted")
     edit = form_data(ann.get(f"/admin/activities/activity/{activity.pk}/change/"))
