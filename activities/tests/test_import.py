@@ -208,3 +208,23 @@ def test_categories_import_by_slug(staff_client, catalog):
     form = response.context["confirm_form"]
     staff_client.post("/admin/activities/category/process_import/", {name: form[name].value() for name in form.fields})
     assert Category.objects.get(slug="webinars").description == "Online events."
+
+
+def test_unchanged_export_imports_as_all_skipped(staff_client, catalog):
+    """Importing an export as it is changes nothing: every row is skipped and no history is added."""
+    history_before = Activity.history.count()
+    response = preview(staff_client, as_csv(exported_rows()))
+    assert response.context["result"].totals["skip"] == 69
+    confirm(staff_client, response)
+    assert Activity.history.count() == history_before
+    assert set(Activity.objects.values_list("version", flat=True)) == {1}
+
+
+def test_admin_import_and_export_pages_load(staff_client, catalog):
+    """The admin's import and export pages open for both models and offer CSV, JSON and XLSX."""
+    for model in ("activity", "category"):
+        for page in ("import", "export"):
+            response = staff_client.get(f"/admin/activities/{model}/{page}/")
+            assert response.status_code == 200
+            html = response.content.decode()
+            assert all(name in html for name in ("csv", "json", "xlsx"))
