@@ -1,9 +1,23 @@
+from dataclasses import dataclass
+
 import django_filters
 from django import forms
 
 from activities.models import Activity, Category
 
 MAX_QUERY_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class FacetChoice:
+    """One toggle of a facet: its value, label, result count, and the query parameters that toggle it."""
+
+    name: str
+    value: str
+    label: str
+    count: int
+    active: bool
+    params: dict
 
 
 class ActivityFilter(django_filters.FilterSet):
@@ -35,3 +49,50 @@ class ActivityFilter(django_filters.FilterSet):
         if self.is_valid():
             return self.qs
         return self.queryset.none()
+
+    def filtered_without(self, name):
+        """The activities matching every valid filter except `name`, so its facet counts what toggling would give."""
+        queryset = self.queryset
+        for field, value in self.form.cleaned_data.items():
+            if field != name:
+                queryset = self.filters[field].filter(queryset, value)
+        return queryset
+
+    def facets(self):
+        """Category and kind choices with their counts; each facet counts every other filter but not its own."""
+        self.is_valid()
+        chosen = [category.slug for category in self.form.cleaned_data.get("category") or ()]
+        kind = self.form.cleaned_data.get("kind") or ""
+        kind_counts = self.filtered_without("kind").count_by("kind")
+        categories = [
+            FacetChoice(
+                name="category",
+                value=category.slug,
+                label=category.name,
+                count=category.activity_count,
+                active=category.slug in chosen,
+                params={
+                    "category": [slug for slug in chosen if slug != category.slug]
+                    if category.slug in chosen
+                    else [*chosen, category.slug],
+                    "page": None,
+                },
+            )
+            for category in Category.objects.with_counts_among(self.filtered_without("category"))
+        ]
+        kinds = [
+            FacetChoice(
+                name="kind",
+                value=value,
+                label=label,
+                count=kind_counts.get(value, 0),
+                active=value == kind,
+                params={"kind": None if value == kind else value, "page": None},
+            )
+            for value, label in Activity.Kind.choices
+        ]
+        return {
+            "category": categories,
+            "kind": kinds,
+            "active": [choice for choice in (*categories, *kinds) if choice.active],
+        }

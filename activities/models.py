@@ -22,6 +22,12 @@ class CategoryQuerySet(models.QuerySet):
         """Annotate each category with `activity_count`, in one query, in display order."""
         return self.annotate(activity_count=Count("activities")).order_by(*self.model._meta.ordering)
 
+    def with_counts_among(self, activities):
+        """Every category, annotated with how many of these activities it holds, in one grouped query."""
+        return self.annotate(
+            activity_count=Count("activities", filter=Q(activities__in=activities.values("pk")))
+        ).order_by(*self.model._meta.ordering)
+
 
 class Category(models.Model):
     name = models.CharField(max_length=100)
@@ -70,6 +76,10 @@ class ActivityQuerySet(models.QuerySet):
         from activities.search import search
 
         return search(self, q)
+
+    def count_by(self, field):
+        """How many of these activities share each value of `field`, as a dict, in one grouped query."""
+        return dict(self.order_by().values(field).annotate(total=Count("pk")).values_list(field, "total"))
 
     def for_listing(self):
         """Activities with their category fetched in the same query."""
