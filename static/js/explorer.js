@@ -84,6 +84,15 @@
     box.value = new URLSearchParams(window.location.search).get(box.name) || "";
   }
 
+  // Empty fields add nothing to a search, so they stay out of the URL, as in the server's own links.
+  document.addEventListener("htmx:configRequest", (event) => {
+    const data = event.detail.formData;
+    if (!data || event.detail.verb !== "get") return;
+    for (const key of new Set(data.keys())) {
+      if (data.getAll(key).every((value) => value === "")) data.delete(key);
+    }
+  });
+
   document.addEventListener("htmx:pushedIntoHistory", syncSearchBox);
   document.addEventListener("htmx:historyRestore", () => { syncSearchBox(); enhance(document); });
 
