@@ -8,8 +8,10 @@ PASSWORD = "a-long-browser-test-password"
 NEW_DEFINITION = "Recorded the moment a recipient opens the email, once per opening."
 
 
-def test_editor_changes_a_definition_and_the_public_page_shows_it(open_page, django_user_model):
+def test_editor_changes_a_definition_and_the_public_page_shows_it(open_page, django_user_model, settings):
     """An editor logs in, filters the admin list, edits a definition, then sees it in public and in the history."""
+    # A fast hasher: the test is about the editing flow, not the cost of hashing passwords.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     django_user_model.objects.create_superuser("editor", "editor@example.com", PASSWORD)
     page = open_page("/admin/login/?next=/admin/")
     page.get_by_label("Username").fill("editor")

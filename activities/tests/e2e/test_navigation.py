@@ -46,7 +46,15 @@ def test_search_as_you_type_updates_results_and_url(open_page):
     page.get_by_label("Search names and definitions").press_sequentially(" sms", delay=20)
     expect(page).to_have_url(re.compile(r"\?q=bounced(\+|%20)sms$"))
     expect(results_heading(page)).to_have_text("1 activity matching “bounced sms”")
+    expect(page.locator("[data-announcer]")).to_have_text("1 activity found")
     assert same_document(page)
+    # Leaving for a result and coming back shows the whole page again, never the bare fragment.
+    page.get_by_role("link", name="Bounced SMS", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bounced SMS")
+    page.go_back()
+    expect(page.get_by_role("heading", level=1)).to_have_text("All activities")
+    expect(results_heading(page)).to_have_text("1 activity matching “bounced sms”")
+    expect(page.get_by_label("Search names and definitions")).to_have_value("bounced sms")
 
 
 def test_category_page_filters_as_you_type(open_page):
