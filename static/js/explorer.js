@@ -96,9 +96,15 @@
   document.addEventListener("htmx:pushedIntoHistory", syncSearchBox);
   document.addEventListener("htmx:historyRestore", () => { syncSearchBox(); enhance(document); });
 
-  document.addEventListener("htmx:afterSettle", (event) => {
+  document.addEventListener("htmx:afterSettle", () => {
     const results = document.getElementById("results");
-    if (results && results.dataset.announce && event.target === results) announce(results.dataset.announce);
+    if (!results) return;
+    if (results.dataset.announce) announce(results.dataset.announce);
+    // A removed chip or facet takes the focus with it: carry on from the results instead of the page's top.
+    if (document.activeElement === document.body) {
+      const heading = document.getElementById("results-heading");
+      if (heading) heading.focus({ preventScroll: true });
+    }
   });
 
   if (document.readyState === "loading") {

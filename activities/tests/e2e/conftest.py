@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 # Playwright runs an event loop in this thread, which makes Django refuse synchronous database calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -28,6 +28,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+# Generous, for CI's two busy cores: a passing step takes milliseconds, only a failing one waits this long.
+TIMEOUT_MS = 10_000
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 def pytest_collection_modifyitems(items):
@@ -74,7 +77,7 @@ def open_page(browser, site, request):
 
     def open_(path="/", **options):
         context = browser.new_context(base_url=site, **options)
-        context.set_default_timeout(5_000)
+        context.set_default_timeout(TIMEOUT_MS)
         context.route(re.compile(rf"^(?!{re.escape(site)}/).*"), refuse_foreign)
         contexts.append(context)
         page = context.new_page()
@@ -96,6 +99,13 @@ def open_page(browser, site, request):
         context.close()
     assert foreign == [], "pages asked for something outside the app"
     assert errors == [], "a page raised a script error"
+
+
+@pytest.fixture
+def artifacts():
+    """The folder CI lists after a failure, for screenshots worth keeping."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
 
 
 @pytest.fixture

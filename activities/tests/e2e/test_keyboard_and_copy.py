@@ -58,6 +58,22 @@ def test_tab_reaches_every_result_in_order_with_visible_focus(open_page):
     assert reached == expected
 
 
+def test_keyboard_toggles_facets_without_losing_its_place(open_page):
+    """Enter on a facet toggles it and keeps focus on it; removing a chip moves focus to the results."""
+    page = open_page("/activities/?q=email")
+    page.locator("#facet-category-sms").focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"category=sms$"))
+    expect(page.locator("#facet-category-sms")).to_have_attribute("aria-current", "true")
+    expect(page.locator("#facet-category-sms")).to_be_focused()
+    page.locator("#remove-category-sms").focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"\?q=email$"))
+    expect(page.locator("#results-heading")).to_be_focused()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('#results tbody') !== null")
+
+
 def test_copy_buttons_copy_name_and_permalink(open_page, site):
     """The copy buttons put the name and the full permalink on the clipboard, and say so."""
     page = open_page("/activities/sent-email/", permissions=["clipboard-read", "clipboard-write"])

@@ -3,8 +3,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from activities.tests.e2e.conftest import ARTIFACTS
-
 NARROW_PAGES = {
     "home": "/",
     "category": "/categories/journeys-playbook/",
@@ -27,13 +25,12 @@ def overflow(page):
     )
 
 
-def test_pages_fit_a_360_pixel_screen(open_page):
+def test_pages_fit_a_360_pixel_screen(open_page, artifacts):
     """At 360 px wide nothing overflows sideways; each page's screenshot is kept in test-artifacts/."""
     page = open_page(None, viewport={"width": 360, "height": 780}, device_scale_factor=1)
-    ARTIFACTS.mkdir(exist_ok=True)
     for name, path in NARROW_PAGES.items():
         page.goto(path)
-        page.screenshot(path=ARTIFACTS / f"layout-360-{name}.png", full_page=True)
+        page.screenshot(path=artifacts / f"layout-360-{name}.png", full_page=True)
         measured = overflow(page)
         assert measured["scrollWidth"] <= measured["innerWidth"], (name, measured)
         assert measured["wide"] == [], (name, measured)
