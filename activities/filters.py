@@ -50,11 +50,11 @@ class ActivityFilter(django_filters.FilterSet):
             return self.qs
         return self.queryset.none()
 
-    def filtered_without(self, name):
-        """The activities matching every valid filter except `name`, so its facet counts what toggling would give."""
+    def filtered_without(self, *names):
+        """The activities matching every valid filter but `names`, so a facet counts what toggling would give."""
         queryset = self.queryset
         for field, value in self.form.cleaned_data.items():
-            if field != name:
+            if field not in names:
                 queryset = self.filters[field].filter(queryset, value)
         return queryset
 
@@ -63,7 +63,18 @@ class ActivityFilter(django_filters.FilterSet):
         self.is_valid()
         chosen = [category.slug for category in self.form.cleaned_data.get("category") or ()]
         kind = self.form.cleaned_data.get("kind") or ""
-        kind_counts = self.filtered_without("kind").count_by("kind")
+        counted = list(
+            Category.objects.with_facet_counts(
+                self.filtered_without("category"), kinds_among=self.filtered_without("category", "kind")
+            )
+        )
+        # Kind counts honour the category filter, which is a choice of categories: add up the chosen ones (or all).
+        kind_counts = {
+            value: sum(
+                getattr(category, f"{value}_count") for category in counted if not chosen or category.slug in chosen
+            )
+            for value in Activity.Kind.values
+        }
         categories = [
             FacetChoice(
                 name="category",
@@ -78,14 +89,14 @@ class ActivityFilter(django_filters.FilterSet):
                     "page": None,
                 },
             )
-            for category in Category.objects.with_counts_among(self.filtered_without("category"))
+            for category in counted
         ]
         kinds = [
             FacetChoice(
                 name="kind",
                 value=value,
                 label=label,
-                count=kind_counts.get(value, 0),
+                count=kind_counts[value],
                 active=value == kind,
                 params={"kind": None if value == kind else value, "page": None},
             )

@@ -22,10 +22,16 @@ class CategoryQuerySet(models.QuerySet):
         """Annotate each category with `activity_count`, in one query, in display order."""
         return self.annotate(activity_count=Count("activities")).order_by(*self.model._meta.ordering)
 
-    def with_counts_among(self, activities):
-        """Every category, annotated with how many of these activities it holds, in one grouped query."""
+    def with_facet_counts(self, activities, kinds_among):
+        """Every category with how many `activities` it holds, and per kind how many `kinds_among`, in one query."""
+        of_kind = {
+            f"{kind}_count": Count(
+                "activities", filter=Q(activities__kind=kind, activities__in=kinds_among.values("pk"))
+            )
+            for kind in Activity.Kind.values
+        }
         return self.annotate(
-            activity_count=Count("activities", filter=Q(activities__in=activities.values("pk")))
+            activity_count=Count("activities", filter=Q(activities__in=activities.values("pk"))), **of_kind
         ).order_by(*self.model._meta.ordering)
 
 
@@ -76,10 +82,6 @@ class ActivityQuerySet(models.QuerySet):
         from activities.search import search
 
         return search(self, q)
-
-    def count_by(self, field):
-        """How many of these activities share each value of `field`, as a dict, in one grouped query."""
-        return dict(self.order_by().values(field).annotate(total=Count("pk")).values_list(field, "total"))
 
     def for_listing(self):
         """Activities with their category fetched in the same query."""

@@ -35,6 +35,15 @@ def test_each_facet_ignores_its_own_filter(catalog):
     assert counts["kind"] == {"system": 3, "custom": 0}
 
 
+def test_kind_counts_cover_only_the_chosen_categories(catalog):
+    """Kind counts add up the chosen categories' matches, and every category when none is chosen."""
+    Activity.objects.filter(slug="sent-sms").update(kind="custom")
+    assert facet_counts("q=sent&category=email&category=sms")["kind"] == {"system": 9, "custom": 1}
+    assert facet_counts("q=sent&category=email")["kind"] == {"system": 3, "custom": 0}
+    assert facet_counts("q=sent")["kind"] == {"system": 9, "custom": 1}
+    assert facet_counts("q=sent&category=no-such-category")["kind"] == {"system": 9, "custom": 1}
+
+
 def test_facet_links_toggle_one_value_and_keep_the_rest(client, catalog):
     """Each facet link adds or removes only its own value, keeps the search and goes back to page one."""
     html = client.get("/activities/?q=sent&category=email&page=1").content.decode()
