@@ -123,3 +123,11 @@ def test_home_search_goes_to_the_list(client, catalog):
     """The home page's own search form submits to the activity list."""
     html = client.get("/").content.decode()
     assert '<form class="search-form" role="search" method="get" action="/activities/">' in html
+
+
+def test_fragment_explains_bad_filters(client, catalog):
+    """A live request with a bad filter gets the same clear message as the full page, and no results."""
+    html = client.get("/activities/?q=sent&kind=legendary", **HTMX).content.decode()
+    assert "Some filters could not be used" in html
+    assert "legendary is not one of the available choices" in html
+    assert "0 activities" in html
