@@ -20,7 +20,8 @@ dev: db ## Django's development server, with DEBUG on and auto-reload
 	@$(BIN)/python manage.py ensure_admin
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install system-deps ## Run the whole test suite (DATABASE_URL picks the engine; SQLite by default)
+test: install system-deps ## Run the whole test suite, browser tests included (DATABASE_URL picks the engine; SQLite by default)
+	rm -rf test-artifacts
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install ## ruff: the one linter and formatter

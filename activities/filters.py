@@ -1,9 +1,23 @@
+from dataclasses import dataclass
+
 import django_filters
 from django import forms
 
 from activities.models import Activity, Category
 
 MAX_QUERY_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class FacetChoice:
+    """One toggle of a facet: its value, label, result count, and the query parameters that toggle it."""
+
+    name: str
+    value: str
+    label: str
+    count: int
+    active: bool
+    params: dict
 
 
 class ActivityFilter(django_filters.FilterSet):
@@ -35,3 +49,61 @@ class ActivityFilter(django_filters.FilterSet):
         if self.is_valid():
             return self.qs
         return self.queryset.none()
+
+    def filtered_without(self, *names):
+        """The activities matching every valid filter but `names`, so a facet counts what toggling would give."""
+        queryset = self.queryset
+        for field, value in self.form.cleaned_data.items():
+            if field not in names:
+                queryset = self.filters[field].filter(queryset, value)
+        return queryset
+
+    def facets(self):
+        """Category and kind choices with their counts; each facet counts every other filter but not its own."""
+        self.is_valid()
+        chosen = [category.slug for category in self.form.cleaned_data.get("category") or ()]
+        kind = self.form.cleaned_data.get("kind") or ""
+        counted = list(
+            Category.objects.with_facet_counts(
+                self.filtered_without("category"), kinds_among=self.filtered_without("category", "kind")
+            )
+        )
+        # Kind counts honour the category filter, which is a choice of categories: add up the chosen ones (or all).
+        kind_counts = {
+            value: sum(
+                getattr(category, f"{value}_count") for category in counted if not chosen or category.slug in chosen
+            )
+            for value in Activity.Kind.values
+        }
+        categories = [
+            FacetChoice(
+                name="category",
+                value=category.slug,
+                label=category.name,
+                count=category.activity_count,
+                active=category.slug in chosen,
+                params={
+                    "category": [slug for slug in chosen if slug != category.slug]
+                    if category.slug in chosen
+                    else [*chosen, category.slug],
+                    "page": None,
+                },
+            )
+            for category in counted
+        ]
+        kinds = [
+            FacetChoice(
+                name="kind",
+                value=value,
+                label=label,
+                count=kind_counts[value],
+                active=value == kind,
+                params={"kind": None if value == kind else value, "page": None},
+            )
+            for value, label in Activity.Kind.choices
+        ]
+        return {
+            "category": categories,
+            "kind": kinds,
+            "active": [choice for choice in (*categories, *kinds) if choice.active],
+        }

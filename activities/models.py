@@ -62,6 +62,18 @@ class CategoryQuerySet(models.QuerySet):
         """Annotate each category with `activity_count`, in one query, in display order."""
         return self.annotate(activity_count=Count("activities")).order_by(*self.model._meta.ordering)
 
+    def with_facet_counts(self, activities, kinds_among):
+        """Every category with how many `activities` it holds, and per kind how many `kinds_among`, in one query."""
+        of_kind = {
+            f"{kind}_count": Count(
+                "activities", filter=Q(activities__kind=kind, activities__in=kinds_among.values("pk"))
+            )
+            for kind in Activity.Kind.values
+        }
+        return self.annotate(
+            activity_count=Count("activities", filter=Q(activities__in=activities.values("pk"))), **of_kind
+        ).order_by(*self.model._meta.ordering)
+
 
 class Category(Versioned):
     name = models.CharField(max_length=100)

@@ -4,10 +4,18 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.vary import vary_on_headers
 
 from activities.filters import ActivityFilter
 from activities.models import Activity, Catalog, Category
 from activities.resources import ActivityResource
+
+
+def page_or_fragment(request, template, partial):
+    """The whole page, or only its `partial` when htmx asks for a fragment (a history restore needs the page)."""
+    if request.htmx and not request.htmx.history_restore_request:
+        return f"{template}#{partial}"
+    return template
 
 
 def home(request):
@@ -23,22 +31,28 @@ def home(request):
     )
 
 
+@vary_on_headers("HX-Request")
 def category_detail(request, slug):
     """One category's activities, narrowed by the same FilterSet as the full list."""
     category = get_object_or_404(Category, slug=slug)
     activity_filter = ActivityFilter(request.GET, queryset=Activity.objects.in_category(slug))
     return render(
         request,
-        "activities/category_detail.html",
+        page_or_fragment(request, "activities/category_detail.html", "results"),
         {"category": category, "filter": activity_filter, "activities": activity_filter.results()},
     )
 
 
+@vary_on_headers("HX-Request")
 def activity_list(request):
     """Every activity, narrowed by the FilterSet; the URL holds the whole state."""
     activity_filter = ActivityFilter(request.GET, queryset=Activity.objects.for_listing())
     page = Paginator(activity_filter.results(), settings.ACTIVITIES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "activities/activity_list.html", {"filter": activity_filter, "page": page})
+    return render(
+        request,
+        page_or_fragment(request, "activities/activity_list.html", "results"),
+        {"filter": activity_filter, "page": page, "facets": activity_filter.facets()},
+    )
 
 
 def activity_detail(request, slug):

@@ -47,12 +47,9 @@ def test_state_is_in_the_url(client, catalog):
     response = client.get("/activities/?q=widget&category=capture&kind=system")
     html = response.content.decode()
     assert 'value="widget"' in html
-    assert (
-        'value="capture" checked' in html
-        or 'checked value="capture"' in html
-        or ('value="capture"' in html and "checked" in html)
-    )
-    assert '<option value="system" selected>' in html
+    assert '<input type="hidden" name="category" value="capture" form="activity-filters">' in html
+    assert '<input type="hidden" name="kind" value="system" form="activity-filters">' in html
+    assert 'id="facet-category-capture" href="?q=widget&amp;kind=system" aria-current="true"' in html
 
 
 def test_empty_parameters_mean_no_filter(client, catalog):
