@@ -9,4 +9,7 @@ urlpatterns = [
     path("categories/<slug:slug>/", views.category_detail, name="category_detail"),
     path("activities/", views.activity_list, name="activity_list"),
     path("activities/<slug:slug>/", views.activity_detail, name="activity_detail"),
+    path("destinations/<slug:slug>/", views.destination_detail, name="destination_detail"),
+    path("destinations/<slug:slug>/plan.csv", views.destination_export_csv, name="destination_export_csv"),
+    path("destinations/<slug:slug>/plan.json", views.destination_export_json, name="destination_export_json"),
 ]

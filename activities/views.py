@@ -2,19 +2,23 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
+from activities import diagrams, exports
 from activities.filters import ActivityFilter
-from activities.models import Activity, Catalog, Category
+from activities.models import Activity, Catalog, Category, Destination, Relation
 
 
 def home(request):
     """The article's overview, the categories in article order with their counts, and a search form."""
+    categories = list(Category.objects.with_activity_counts())
+    overview = diagrams.overview(categories, Destination.objects.all(), Activity.objects.sync_counts_by_category())
     return render(
         request,
         "activities/home.html",
         {
             "catalog": Catalog.objects.first(),
-            "categories": Category.objects.with_activity_counts(),
+            "categories": categories,
             "filter": ActivityFilter(),
+            "overview": overview,
         },
     )
 
@@ -22,27 +26,72 @@ def home(request):
 def category_detail(request, slug):
     """One category's activities, narrowed by the same FilterSet as the full list."""
     category = get_object_or_404(Category, slug=slug)
-    activity_filter = ActivityFilter(request.GET, queryset=Activity.objects.in_category(slug))
+    activity_filter = ActivityFilter(request.GET, queryset=Activity.objects.in_category(slug).with_destination_slugs())
     return render(
         request,
         "activities/category_detail.html",
-        {"category": category, "filter": activity_filter, "activities": activity_filter.results()},
+        {
+            "category": category,
+            "filter": activity_filter,
+            "activities": activity_filter.results(),
+            "destinations": destination_facet(activity_filter),
+            "lifecycle": diagrams.lifecycle(Relation.objects.follows().within_category(category)),
+        },
     )
 
 
 def activity_list(request):
     """Every activity, narrowed by the FilterSet; the URL holds the whole state."""
-    activity_filter = ActivityFilter(request.GET, queryset=Activity.objects.for_listing())
+    activity_filter = ActivityFilter(request.GET, queryset=Activity.objects.for_listing().with_destination_slugs())
     page = Paginator(activity_filter.results(), settings.ACTIVITIES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "activities/activity_list.html", {"filter": activity_filter, "page": page})
+    return render(
+        request,
+        "activities/activity_list.html",
+        {"filter": activity_filter, "page": page, "destinations": destination_facet(activity_filter)},
+    )
 
 
 def activity_detail(request, slug):
-    """One activity, with its neighbours in the category."""
-    activity = get_object_or_404(Activity.objects.for_listing(), slug=slug)
+    """One activity, with its destinations, its related activities and its neighbours in the category."""
+    activity = get_object_or_404(Activity.objects.for_listing().prefetch_related("destinations"), slug=slug)
     previous, following = Activity.objects.neighbours(activity)
     return render(
         request,
         "activities/activity_detail.html",
-        {"activity": activity, "previous": previous, "next": following},
+        {
+            "activity": activity,
+            "previous": previous,
+            "next": following,
+            "relations": Relation.objects.involving(activity).as_seen_from(activity),
+        },
     )
+
+
+def destination_facet(activity_filter):
+    """Every destination with how many results it would keep, counted without the destination filter itself."""
+    return Destination.objects.with_activity_counts(activity_filter.results_without("destination"))
+
+
+def destination_detail(request, slug):
+    """What one destination receives, grouped by category, with the exports and an empty state."""
+    destination = get_object_or_404(Destination, slug=slug)
+    return render(
+        request,
+        "activities/destination_detail.html",
+        {"destination": destination, "activities": destination.activities.for_listing()},
+    )
+
+
+def destination_export_csv(request, slug):
+    """A destination's sync plan as CSV; the activity list's own exports may later share `activities.exports`."""
+    destination = get_object_or_404(Destination, slug=slug)
+    rows = exports.activity_rows(destination.activities.for_listing(), request)
+    return exports.csv_response(rows, f"sync-plan-{destination.slug}.csv")
+
+
+def destination_export_json(request, slug):
+    """A destination's sync plan as JSON, with the destination described first."""
+    destination = get_object_or_404(Destination, slug=slug)
+    rows = exports.activity_rows(destination.activities.for_listing(), request)
+    about = {"destination": {"name": destination.name, "slug": destination.slug, "kind": destination.kind}}
+    return exports.json_response(rows, f"sync-plan-{destination.slug}.json", **about)

@@ -12,6 +12,9 @@ PAGES = [
     "/activities/?q=sent+email&category=email&category=sms&kind=system",
     "/activities/?category=nope",
     "/activities/sent-email/",
+    "/categories/sms/?destination=webhook",
+    "/activities/?destination=webhook&destination=salesforce",
+    "/destinations/webhook/",
 ]
 MAX_QUERIES = 5
 
