@@ -123,7 +123,7 @@ def lifecycle(relations):
     )
 
 
-LABEL_WIDTH = 150
+LABEL_WIDTH = 175
 BAR_AREA = 420
 TOTAL_BAR_HEIGHT = 16
 SERIES_BAR_HEIGHT = 9

@@ -174,11 +174,11 @@ class Activity(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("activities:activity_detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
 
     @property
     def synced_slugs(self):
@@ -223,11 +223,11 @@ class Destination(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("activities:destination_detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
 
 
 class RelationQuerySet(models.QuerySet):

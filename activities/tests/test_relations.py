@@ -80,9 +80,9 @@ def test_a_pair_may_have_relations_of_different_kinds(catalog):
     seen = Relation.objects.involving(activity("started-journey")).filter(from_activity__slug="left-journey")
     kinds = {relation.kind for relation in relations} | {relation.kind for relation in seen}
     assert kinds == {"follows"}
-    assert Relation.objects.filter(from_activity__slug="started-journey", to_activity__slug="left-journey").get().kind == (
-        "opposite"
-    )
+    assert Relation.objects.filter(
+        from_activity__slug="started-journey", to_activity__slug="left-journey"
+    ).get().kind == ("opposite")
 
 
 def node_positions(html_or_lifecycle):
@@ -122,9 +122,7 @@ def test_changing_a_relation_changes_the_diagram(client, catalog):
     relate("reacted-to-email", "follows", "clicked-email")
     after = node_positions(client.get("/categories/email/").context["lifecycle"])
     assert after["reacted-to-email"] == (4, 0)
-    assert after["reacted-to-email"] not in [
-        (node.column, node.row) for node in before.nodes
-    ]
+    assert after["reacted-to-email"] not in [(node.column, node.row) for node in before.nodes]
     Relation.objects.filter(from_activity__slug="received-email", kind="follows").delete()
     redrawn = node_positions(client.get("/categories/email/").context["lifecycle"])
     assert redrawn["received-email"] == (0, 1)

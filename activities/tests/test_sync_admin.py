@@ -1,6 +1,7 @@
 import pytest
 
 from activities.models import Activity, Destination, Relation
+from activities.tests.conftest import inline_management
 
 pytestmark = pytest.mark.django_db
 
@@ -82,21 +83,6 @@ def test_destinations_are_edited_on_the_activity_page(staff_client, catalog):
     data.update(inline_management(response))
     assert staff_client.post(url, data).status_code == 302
     assert destination_names("clicked-email") == ["Salesforce"]
-
-
-def inline_management(response):
-    """The relation inline's existing rows and management form, as the browser would post them."""
-    data = {}
-    for formset in response.context["inline_admin_formsets"]:
-        management = formset.formset.management_form
-        for name in management.fields:
-            data[management.add_prefix(name)] = management[name].value()
-        for form in formset.formset.forms:
-            for name in form.fields:
-                value = form[name].value()
-                if value is not None:
-                    data[form.add_prefix(name)] = value
-    return data
 
 
 def post_relation(staff_client, from_slug, kind, to_slug):

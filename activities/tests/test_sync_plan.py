@@ -126,7 +126,7 @@ def test_unknown_destination_answers_404(client, catalog):
 def test_csv_export(client, catalog):
     """The CSV export is UTF-8 with a BOM, one row per synced activity, in article order."""
     sync("webhook", "deferred-email", "sent-email")
-    Activity.objects.filter(slug="sent-email").update(definition="=HYPERLINK(\"http://evil\") sent")
+    Activity.objects.filter(slug="sent-email").update(definition='=HYPERLINK("http://evil") sent')
     response = client.get("/destinations/webhook/plan.csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="sync-plan-webhook.csv"' in response["Content-Disposition"]
@@ -134,8 +134,8 @@ def test_csv_export(client, catalog):
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [row["name"] for row in rows] == ["Sent email", "Deferred email"]
     assert rows[1]["definition"] == (
-        "This activity is recorded when the recipient’s mail server has temporarily refused delivery. "
-        "Learn more about deferred emails."
+        "This activity is recorded when the recipient\N{RIGHT SINGLE QUOTATION MARK}s mail server "
+        "has temporarily refused delivery. Learn more about deferred emails."
     )
     assert rows[1]["url"] == "http://testserver/activities/deferred-email/"
     # A spreadsheet must show the definition, not run it.

@@ -21,8 +21,7 @@ class Command(BaseCommand):
             else:
                 call_command("loaddata", "catalog", verbosity=0)
                 self.stdout.write(
-                    f"Loaded the catalog: {Category.objects.count()} categories, "
-                    f"{Activity.objects.count()} activities."
+                    f"Loaded the catalog: {Category.objects.count()} categories, {Activity.objects.count()} activities."
                 )
             self.load_into_empty(Destination, "destinations")
             self.load_into_empty(Relation, "relations")
