@@ -4,6 +4,7 @@ from django.contrib.admin import helpers
 from django.db import models
 from django.db.models import Count
 from django.template.response import TemplateResponse
+from django.utils.html import format_html, format_html_join
 
 from activities.models import Activity, Catalog, Category, Destination, Relation
 
@@ -99,15 +100,35 @@ class ActivityAdmin(admin.ModelAdmin):
     search_fields = ("name", "definition")
     prepopulated_fields = {"slug": ("name",)}
     ordering = ("category__position", "position", "name")
-    readonly_fields = ("created", "updated")
+    readonly_fields = ("created", "updated", "relations_entered_elsewhere")
     save_on_top = True
-    fields = ("name", "slug", "category", "kind", "position", "definition", "destinations", "created", "updated")
+    fields = (
+        "name",
+        "slug",
+        "category",
+        "kind",
+        "position",
+        "definition",
+        "destinations",
+        "relations_entered_elsewhere",
+        "created",
+        "updated",
+    )
     formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     inlines = (RelationInline,)
     actions = ("change_destinations",)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("destinations")
+
+    @admin.display(description="Relations entered on other activities")
+    def relations_entered_elsewhere(self, activity):
+        """Relations where this activity is the target: editing them happens on the other activity's page."""
+        relations = activity.relations_to.select_related("from_activity") if activity.pk else []
+        items = format_html_join(
+            "", '<li><a href="{}">{}</a></li>', ((relation.get_admin_url(), relation) for relation in relations)
+        )
+        return format_html("<ul>{}</ul>", items) if items else "—"
 
     @admin.display(description="Synced to")
     def synced_to(self, activity):

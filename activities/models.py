@@ -296,6 +296,9 @@ class Relation(models.Model):
     def __str__(self):
         return f"{self.from_activity} · {self.get_kind_display().lower()} · {self.to_activity}"
 
+    def get_admin_url(self):
+        return reverse("admin:activities_relation_change", args=[self.pk])
+
     def seen_from(self, activity):
         """How this relation reads on `activity`'s page, as (label, the other activity)."""
         if self.kind == self.Kind.FOLLOWS:

@@ -135,3 +135,12 @@ def test_inline_refuses_a_duplicate(staff_client, catalog):
     assert response.status_code == 200
     assert "Please correct the duplicate data" in response.content.decode()
     assert not Relation.objects.exists()
+
+
+def test_activity_page_lists_relations_entered_on_the_other_activity(staff_client, catalog):
+    """An activity's admin page lists the relations entered from the other side, linking to each."""
+    ended = Activity.objects.get(slug="voice-call-ended")
+    relation = Relation.objects.get(from_activity__slug="voice-call-started", kind="opposite")
+    html = staff_client.get(f"/admin/activities/activity/{ended.pk}/change/").content.decode()
+    link = f'<a href="/admin/activities/relation/{relation.pk}/change/">'
+    assert f"{link}Voice call started · opposite · Voice call ended</a>" in html
