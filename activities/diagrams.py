@@ -7,7 +7,9 @@ Positions are SVG presentation attributes, never inline styles, and colours come
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-NODE_WIDTH = 210
+MIN_NODE_WIDTH = 150
+# An average bold glyph at the diagram's 13px font, generous so that no name spills out of its box.
+CHARACTER_WIDTH = 8
 NODE_HEIGHT = 34
 COLUMN_GAP = 56
 ROW_GAP = 14
@@ -20,10 +22,11 @@ class Node:
     column: int = 0
     row: int = 0
     later: list = field(default_factory=list)
+    width: int = MIN_NODE_WIDTH
 
     @property
     def x(self):
-        return PADDING + self.column * (NODE_WIDTH + COLUMN_GAP)
+        return PADDING + self.column * (self.width + COLUMN_GAP)
 
     @property
     def y(self):
@@ -46,7 +49,7 @@ class Edge:
     @property
     def path(self):
         """A curve from the right edge of the earlier node to the left edge of the later one."""
-        x1, y1 = self.earlier.x + NODE_WIDTH, self.earlier.y + NODE_HEIGHT / 2
+        x1, y1 = self.earlier.x + self.earlier.width, self.earlier.y + NODE_HEIGHT / 2
         x2, y2 = self.later.x - 4, self.later.y + NODE_HEIGHT / 2
         middle = (x1 + x2) / 2
         return f"M{x1:g} {y1:g} C{middle:g} {y1:g} {middle:g} {y2:g} {x2:g} {y2:g}"
@@ -58,7 +61,7 @@ class Lifecycle:
     edges: list
     width: int
     height: int
-    node_width: int = NODE_WIDTH
+    node_width: int = MIN_NODE_WIDTH
     node_height: int = NODE_HEIGHT
 
     def __bool__(self):
@@ -112,19 +115,24 @@ def lifecycle(relations):
         edge.earlier.later.append(edge.later.activity)
     for node in nodes.values():
         node.later.sort(key=_sort_key)
+    # One width for every box, wide enough for the longest name, keeps the columns aligned.
+    node_width = max([MIN_NODE_WIDTH, *(24 + CHARACTER_WIDTH * len(node.activity.name) for node in nodes.values())])
+    for node in nodes.values():
+        node.width = node_width
     ordered = sorted(nodes.values(), key=lambda node: (node.column, node.row))
     columns_used = max((node.column for node in ordered), default=-1) + 1
     rows_used = max((len(column) for column in columns.values()), default=0)
     return Lifecycle(
         nodes=ordered,
         edges=edges,
-        width=2 * PADDING + columns_used * NODE_WIDTH + max(columns_used - 1, 0) * COLUMN_GAP,
+        width=2 * PADDING + columns_used * node_width + max(columns_used - 1, 0) * COLUMN_GAP,
         height=2 * PADDING + rows_used * NODE_HEIGHT + max(rows_used - 1, 0) * ROW_GAP,
+        node_width=node_width,
     )
 
 
 LABEL_WIDTH = 175
-BAR_AREA = 420
+BAR_AREA = 300
 TOTAL_BAR_HEIGHT = 16
 SERIES_BAR_HEIGHT = 9
 SERIES_GAP = 3
