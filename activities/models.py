@@ -79,9 +79,9 @@ class ActivityQuerySet(models.QuerySet):
         """The activity with this slug, so fixtures can name activities instead of numbering them."""
         return self.get(slug=slug)
 
-    def synced_to(self, destinations):
-        """Activities synced to any of these destinations, each once."""
-        through = Activity.destinations.through.objects.filter(destination__in=destinations)
+    def synced_to(self, slugs):
+        """Activities synced to any of the destinations with these slugs, each once."""
+        through = Activity.destinations.through.objects.filter(destination__slug__in=slugs)
         return self.filter(pk__in=through.values("activity_id"))
 
     def with_destination_slugs(self):

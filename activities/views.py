@@ -34,7 +34,7 @@ def category_detail(request, slug):
             "category": category,
             "filter": activity_filter,
             "activities": activity_filter.results(),
-            "destinations": destination_facet(activity_filter),
+            "destinations": activity_filter.destination_facet,
             "lifecycle": diagrams.lifecycle(Relation.objects.follows().within_category(category)),
         },
     )
@@ -47,7 +47,7 @@ def activity_list(request):
     return render(
         request,
         "activities/activity_list.html",
-        {"filter": activity_filter, "page": page, "destinations": destination_facet(activity_filter)},
+        {"filter": activity_filter, "page": page, "destinations": activity_filter.destination_facet},
     )
 
 
@@ -65,11 +65,6 @@ def activity_detail(request, slug):
             "relations": Relation.objects.involving(activity).as_seen_from(activity),
         },
     )
-
-
-def destination_facet(activity_filter):
-    """Every destination with how many results it would keep, counted without the destination filter itself."""
-    return Destination.objects.with_activity_counts(activity_filter.results_without("destination"))
 
 
 def destination_detail(request, slug):

@@ -14,6 +14,8 @@ PAGES = [
     "/activities/sent-email/",
     "/categories/sms/?destination=webhook",
     "/activities/?destination=webhook&destination=salesforce",
+    "/activities/?q=sent&category=email&category=sms&kind=system&destination=webhook",
+    "/activities/?destination=nowhere",
     "/destinations/webhook/",
 ]
 MAX_QUERIES = 5

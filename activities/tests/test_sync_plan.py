@@ -35,11 +35,15 @@ def test_filterset_keeps_activities_synced_to_any_chosen_destination(catalog):
     assert names(both.results()) == ["Sent email", "Opened email", "Sent SMS"]
 
 
-def test_filterset_refuses_an_unknown_destination(catalog):
-    """An unknown destination slug makes the FilterSet invalid, with a message, and keeps nothing."""
-    activity_filter = ActivityFilter({"destination": ["nowhere"]}, queryset=Activity.objects.all())
+@pytest.mark.parametrize("wanted", [["nowhere"], ["webhook", "nowhere"], ["bad slug!"]])
+def test_filterset_refuses_an_unknown_destination(catalog, wanted):
+    """A slug naming no destination, even beside a real one, makes the FilterSet invalid, says which, keeps nothing."""
+    sync("webhook", "sent-email")
+    activity_filter = ActivityFilter({"destination": wanted}, queryset=Activity.objects.all())
     assert list(activity_filter.results()) == []
-    assert "destination" in activity_filter.errors
+    assert activity_filter.errors["destination"] == [
+        f"Select a valid choice. {wanted[-1]} is not one of the available choices."
+    ]
 
 
 def test_destination_combines_with_other_filters(catalog):
