@@ -301,9 +301,8 @@ class Relation(models.Model):
 
     def seen_from(self, activity):
         """How this relation reads on `activity`'s page, as (label, the other activity)."""
-        if self.kind == self.Kind.FOLLOWS:
-            if self.from_activity_id == activity.pk:
-                return "Follows", self.to_activity
-            return "Followed by", self.from_activity
-        other = self.to_activity if self.from_activity_id == activity.pk else self.from_activity
-        return self.get_kind_display(), other
+        entered_here = self.from_activity_id == activity.pk
+        other = self.to_activity if entered_here else self.from_activity
+        if self.kind in self.SYMMETRIC:
+            return self.get_kind_display(), other
+        return ("Follows" if entered_here else "Followed by"), other

@@ -62,7 +62,7 @@ def activity_detail(request, slug):
             "activity": activity,
             "previous": previous,
             "next": following,
-            "relations": Relation.objects.involving(activity).as_seen_from(activity),
+            "relations": Relation.objects.as_seen_from(activity),
         },
     )
 
