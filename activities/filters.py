@@ -2,8 +2,10 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
+from django.core.validators import slug_re
+from django.utils.functional import cached_property
 
-from activities.models import Activity, Category
+from activities.models import Activity, Category, Destination
 
 MAX_QUERY_LENGTH = 200
 
@@ -18,6 +20,36 @@ class FacetChoice:
     count: int
     active: bool
     params: dict
+
+
+class SlugsField(forms.MultipleChoiceField):
+    """Several slugs, checked for shape here; whether each names a destination, `ActivityFilterForm` checks."""
+
+    def valid_value(self, value):
+        return bool(slug_re.fullmatch(value))
+
+
+class DestinationFilter(django_filters.MultipleChoiceFilter):
+    field_class = SlugsField
+
+
+class ActivityFilterForm(forms.Form):
+    def clean(self):
+        """Refuse destination slugs that name no destination, using the facet's query rather than one more."""
+        cleaned = super().clean()
+        wanted = cleaned.get("destination")
+        if not wanted:
+            return cleaned
+        known = {destination.slug for destination in self.filterset.destination_facet}
+        for slug in wanted:
+            if slug not in known:
+                self.add_error(
+                    "destination",
+                    forms.ValidationError(
+                        SlugsField.default_error_messages["invalid_choice"], "invalid_choice", {"value": slug}
+                    ),
+                )
+        return cleaned
 
 
 class ActivityFilter(django_filters.FilterSet):
@@ -36,13 +68,29 @@ class ActivityFilter(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
     )
     kind = django_filters.ChoiceFilter(choices=Activity.Kind.choices, empty_label="Any kind")
+    destination = DestinationFilter(label="Synced to", method="filter_destination", widget=forms.CheckboxSelectMultiple)
 
     class Meta:
         model = Activity
-        fields = ["q", "category", "kind"]
+        fields = ["q", "category", "kind", "destination"]
+        form = ActivityFilterForm
+
+    @property
+    def form(self):
+        form = super().form
+        form.filterset = self
+        return form
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
+
+    def filter_destination(self, queryset, name, value):
+        return queryset.synced_to(value)
+
+    @cached_property
+    def destination_facet(self):
+        """Every destination with how many results it would keep, counted without the destination filter itself."""
+        return list(Destination.objects.with_activity_counts(self.filtered_without("destination")))
 
     def results(self):
         """The filtered activities, or none when a parameter is invalid (the form says which)."""
@@ -52,11 +100,35 @@ class ActivityFilter(django_filters.FilterSet):
 
     def filtered_without(self, *names):
         """The activities matching every valid filter but `names`, so a facet counts what toggling would give."""
+        if self.is_bound:
+            # Validates once; while the form itself is validating (and asking for a facet) this changes nothing.
+            self.form.errors  # noqa: B018
         queryset = self.queryset
-        for field, value in self.form.cleaned_data.items():
+        for field, value in getattr(self.form, "cleaned_data", {}).items():
             if field not in names:
                 queryset = self.filters[field].filter(queryset, value)
         return queryset
+
+    def destination_choices(self):
+        """The "Synced to" facet: each destination as a toggle, counted without the destination filter itself."""
+        self.is_valid()
+        chosen = list(getattr(self.form, "cleaned_data", {}).get("destination") or ())
+        return [
+            FacetChoice(
+                name="destination",
+                value=destination.slug,
+                label=destination.name,
+                count=destination.activity_count,
+                active=destination.slug in chosen,
+                params={
+                    "destination": [slug for slug in chosen if slug != destination.slug]
+                    if destination.slug in chosen
+                    else [*chosen, destination.slug],
+                    "page": None,
+                },
+            )
+            for destination in self.destination_facet
+        ]
 
     def facets(self):
         """Category and kind choices with their counts; each facet counts every other filter but not its own."""
@@ -102,8 +174,10 @@ class ActivityFilter(django_filters.FilterSet):
             )
             for value, label in Activity.Kind.choices
         ]
+        destinations = self.destination_choices()
         return {
             "category": categories,
             "kind": kinds,
-            "active": [choice for choice in (*categories, *kinds) if choice.active],
+            "destination": destinations,
+            "active": [choice for choice in (*categories, *kinds, *destinations) if choice.active],
         }

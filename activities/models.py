@@ -1,6 +1,6 @@
 from django.db import models, transaction
-from django.db.models import Count, F, Q
-from django.db.models.functions import Lower
+from django.db.models import Count, F, OuterRef, Q, StringAgg, Subquery, Value
+from django.db.models.functions import Greatest, Least, Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -128,6 +128,51 @@ class ActivityQuerySet(models.QuerySet):
         """Activities with their category fetched in the same query."""
         return self.select_related("category")
 
+    def get_by_natural_key(self, slug):
+        """The activity with this slug, so fixtures can name activities instead of numbering them."""
+        return self.get(slug=slug)
+
+    def synced_to(self, slugs):
+        """Activities synced to any of the destinations with these slugs, each once."""
+        through = Activity.destinations.through.objects.filter(destination__slug__in=slugs)
+        return self.filter(pk__in=through.values("activity_id"))
+
+    def with_destination_slugs(self):
+        """Annotate `destination_slugs` (space-separated) in the same query: badges without a query per row."""
+        slugs = (
+            Activity.destinations.through.objects.filter(activity_id=OuterRef("pk"))
+            .order_by()
+            .values("activity_id")
+            .annotate(slugs=StringAgg("destination__slug", Value(" ")))
+            .values("slugs")
+        )
+        return self.annotate(destination_slugs=Subquery(slugs))
+
+    def sync_counts_by_category(self):
+        """How many of these activities sync to each destination, per category: {(category_id, destination_id): n}."""
+        rows = (
+            Activity.destinations.through.objects.filter(activity__in=self.values("pk"))
+            .values_list("activity__category_id", "destination_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        return {(category_id, destination_id): n for category_id, destination_id, n in rows}
+
+    def add_destinations(self, destinations):
+        """Add these destinations to every activity here, one activity at a time so history sees each change."""
+        for activity in self:
+            activity.destinations.add(*destinations)
+
+    def remove_destinations(self, destinations):
+        """Remove these destinations from every activity here, one activity at a time so history sees each change."""
+        for activity in self:
+            activity.destinations.remove(*destinations)
+
+    def set_destinations(self, destinations):
+        """Make these exactly the destinations of every activity here, one activity at a time for history."""
+        for activity in self:
+            activity.destinations.set(destinations)
+
     def neighbours(self, activity):
         """The activities just before and after this one in its category, as (previous, next)."""
         siblings = self.filter(category_id=activity.category_id)
@@ -157,9 +202,12 @@ class Activity(Versioned):
     position = models.PositiveIntegerField(default=0, help_text="Order within the category; lower comes first.")
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    destinations = models.ManyToManyField(
+        "Destination", blank=True, related_name="activities", help_text="Where this activity should be synced."
+    )
 
     objects = ActivityQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["version", "updated"])
+    history = HistoricalRecords(excluded_fields=["version", "updated"], m2m_fields=[destinations])
 
     class Meta:
         ordering = ["category__position", "position", "name"]
@@ -182,3 +230,133 @@ class Activity(Versioned):
 
     def get_absolute_url(self):
         return reverse("activities:activity_detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def synced_slugs(self):
+        """Slugs of the destinations this activity syncs to, from `with_destination_slugs()`."""
+        return set((getattr(self, "destination_slugs", None) or "").split())
+
+
+class DestinationQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        """The destination with this slug, so fixtures can name it instead of numbering it."""
+        return self.get(slug=slug)
+
+    def with_activity_counts(self, activities):
+        """Every destination, annotated with `activity_count`: how many of `activities` sync to it, in one query."""
+        return self.annotate(
+            activity_count=Count("activities", filter=Q(activities__in=activities.values("pk")), distinct=True)
+        ).order_by(*self.model._meta.ordering)
+
+
+class Destination(models.Model):
+    """Somewhere activities can be synced to: a webhook or a CRM such as Salesforce."""
+
+    class Kind(models.TextChoices):
+        WEBHOOK = "webhook", "Webhook"
+        CRM = "crm", "CRM"
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.WEBHOOK)
+    notes = models.TextField(blank=True, help_text="What whoever configures this destination should know.")
+
+    objects = DestinationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="destination_name_not_empty"),
+            models.CheckConstraint(condition=~Q(slug=""), name="destination_slug_not_empty"),
+            models.CheckConstraint(condition=Q(kind__in=["webhook", "crm"]), name="destination_kind_valid"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("activities:destination_detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class RelationQuerySet(models.QuerySet):
+    def involving(self, activity):
+        """Relations with this activity at either end, with both activities fetched in the same query."""
+        return self.filter(Q(from_activity=activity) | Q(to_activity=activity)).select_related(
+            "from_activity", "to_activity"
+        )
+
+    def as_seen_from(self, activity):
+        """(label, other activity) pairs as they read on this activity's page, grouped by label."""
+        pairs = [relation.seen_from(activity) for relation in self.involving(activity)]
+        return sorted(pairs, key=lambda pair: (pair[0], pair[1].name))
+
+    def follows(self):
+        """Only the *follows* relations: the edges of a lifecycle."""
+        return self.filter(kind=Relation.Kind.FOLLOWS)
+
+    def within_category(self, category):
+        """Relations whose two activities both belong to this category, with both activities fetched."""
+        return self.filter(from_activity__category=category, to_activity__category=category).select_related(
+            "from_activity", "to_activity"
+        )
+
+
+class Relation(models.Model):
+    """How two activities relate. Opposite and other-channel read both ways; `follows` has a direction."""
+
+    class Kind(models.TextChoices):
+        OPPOSITE = "opposite", "Opposite"
+        OTHER_CHANNEL = "other_channel", "Same event on another channel"
+        FOLLOWS = "follows", "Follows"
+
+    SYMMETRIC = (Kind.OPPOSITE, Kind.OTHER_CHANNEL)
+
+    from_activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="relations_from")
+    kind = models.CharField(max_length=20, choices=Kind)
+    to_activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="relations_to")
+
+    objects = RelationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "from_activity__name", "to_activity__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_activity=models.F("to_activity")),
+                name="relation_not_to_itself",
+                violation_error_message="An activity cannot be related to itself; choose another activity.",
+            ),
+            # One relation of each kind per pair, whichever way round it was entered: a reversed
+            # opposite would show twice, and a reversed `follows` would make a two-step loop.
+            models.UniqueConstraint(
+                Least("from_activity", "to_activity"),
+                Greatest("from_activity", "to_activity"),
+                "kind",
+                name="relation_unique_per_pair_and_kind",
+                violation_error_message=(
+                    "These two activities already have a relation of this kind (possibly entered the other way round)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["opposite", "other_channel", "follows"]), name="relation_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.from_activity} · {self.get_kind_display().lower()} · {self.to_activity}"
+
+    def get_admin_url(self):
+        return reverse("admin:activities_relation_change", args=[self.pk])
+
+    def seen_from(self, activity):
+        """How this relation reads on `activity`'s page, as (label, the other activity)."""
+        entered_here = self.from_activity_id == activity.pk
+        other = self.to_activity if entered_here else self.from_activity
+        if self.kind in self.SYMMETRIC:
+            return self.get_kind_display(), other
+        return ("Follows" if entered_here else "Followed by"), other

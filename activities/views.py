@@ -6,8 +6,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.vary import vary_on_headers
 
+from activities import diagrams, exports
 from activities.filters import ActivityFilter
-from activities.models import Activity, Catalog, Category
+from activities.models import Activity, Catalog, Category, Destination, Relation
 from activities.resources import ActivityResource
 
 
@@ -20,13 +21,16 @@ def page_or_fragment(request, template, partial):
 
 def home(request):
     """The article's overview, the categories in article order with their counts, and a search form."""
+    categories = list(Category.objects.with_activity_counts())
+    overview = diagrams.overview(categories, Destination.objects.all(), Activity.objects.sync_counts_by_category())
     return render(
         request,
         "activities/home.html",
         {
             "catalog": Catalog.objects.first(),
-            "categories": Category.objects.with_activity_counts(),
+            "categories": categories,
             "filter": ActivityFilter(),
+            "overview": overview,
         },
     )
 
@@ -35,34 +39,51 @@ def home(request):
 def category_detail(request, slug):
     """One category's activities, narrowed by the same FilterSet as the full list."""
     category = get_object_or_404(Category, slug=slug)
-    activity_filter = ActivityFilter(request.GET, queryset=Activity.objects.in_category(slug))
+    activity_filter = ActivityFilter(request.GET, queryset=Activity.objects.in_category(slug).with_destination_slugs())
     return render(
         request,
         page_or_fragment(request, "activities/category_detail.html", "results"),
-        {"category": category, "filter": activity_filter, "activities": activity_filter.results()},
+        {
+            "category": category,
+            "filter": activity_filter,
+            "activities": activity_filter.results(),
+            "destinations": activity_filter.destination_facet,
+            "destination_choices": activity_filter.destination_choices(),
+            "lifecycle": diagrams.lifecycle(Relation.objects.follows().within_category(category)),
+        },
     )
 
 
 @vary_on_headers("HX-Request")
 def activity_list(request):
     """Every activity, narrowed by the FilterSet; the URL holds the whole state."""
-    activity_filter = ActivityFilter(request.GET, queryset=Activity.objects.for_listing())
+    activity_filter = ActivityFilter(request.GET, queryset=Activity.objects.for_listing().with_destination_slugs())
     page = Paginator(activity_filter.results(), settings.ACTIVITIES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         page_or_fragment(request, "activities/activity_list.html", "results"),
-        {"filter": activity_filter, "page": page, "facets": activity_filter.facets()},
+        {
+            "filter": activity_filter,
+            "page": page,
+            "facets": activity_filter.facets(),
+            "destinations": activity_filter.destination_facet,
+        },
     )
 
 
 def activity_detail(request, slug):
-    """One activity, with its neighbours in the category."""
-    activity = get_object_or_404(Activity.objects.for_listing(), slug=slug)
+    """One activity, with its destinations, its related activities and its neighbours in the category."""
+    activity = get_object_or_404(Activity.objects.for_listing().prefetch_related("destinations"), slug=slug)
     previous, following = Activity.objects.neighbours(activity)
     return render(
         request,
         "activities/activity_detail.html",
-        {"activity": activity, "previous": previous, "next": following},
+        {
+            "activity": activity,
+            "previous": previous,
+            "next": following,
+            "relations": Relation.objects.as_seen_from(activity),
+        },
     )
 
 
@@ -85,3 +106,28 @@ def activity_export(request, export_format):
     response = HttpResponse(body, content_type=EXPORT_CONTENT_TYPES[export_format])
     response["Content-Disposition"] = f'attachment; filename="activities.{export_format}"'
     return response
+
+
+def destination_detail(request, slug):
+    """What one destination receives, grouped by category, with the exports and an empty state."""
+    destination = get_object_or_404(Destination, slug=slug)
+    return render(
+        request,
+        "activities/destination_detail.html",
+        {"destination": destination, "activities": destination.activities.for_listing()},
+    )
+
+
+def destination_export_csv(request, slug):
+    """A destination's sync plan as CSV; the activity list's own exports may later share `activities.exports`."""
+    destination = get_object_or_404(Destination, slug=slug)
+    rows = exports.activity_rows(destination.activities.for_listing(), request)
+    return exports.csv_response(rows, f"sync-plan-{destination.slug}.csv")
+
+
+def destination_export_json(request, slug):
+    """A destination's sync plan as JSON, with the destination described first."""
+    destination = get_object_or_404(Destination, slug=slug)
+    rows = exports.activity_rows(destination.activities.for_listing(), request)
+    about = {"destination": {"name": destination.name, "slug": destination.slug, "kind": destination.kind}}
+    return exports.json_response(rows, f"sync-plan-{destination.slug}.json", **about)

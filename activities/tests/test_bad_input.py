@@ -10,6 +10,8 @@ BAD_QUERIES = [
     "q=%00null",
     "category=%00",
     "kind=%00",
+    "destination=%00",
+    "destination=no-such-destination&destination=",
     "q=a&q=b&q=c&category=email&category=email",
     "unknown=1&another=2",
     "page=abc",

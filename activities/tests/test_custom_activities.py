@@ -5,6 +5,7 @@ import json
 import pytest
 
 from activities.models import Activity, Category
+from activities.tests.conftest import inline_management
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +39,7 @@ def custom_activity(staff_client, catalog):
             "position": 1,
             "definition": "Recorded when a contact joins one of the team’s webinars.",
             "version": 1,
+            **inline_management(add_page),
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors

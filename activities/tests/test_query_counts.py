@@ -12,6 +12,11 @@ PAGES = [
     "/activities/?q=sent+email&category=email&category=sms&kind=system",
     "/activities/?category=nope",
     "/activities/sent-email/",
+    "/categories/sms/?destination=webhook",
+    "/activities/?destination=webhook&destination=salesforce",
+    "/activities/?q=sent&category=email&category=sms&kind=system&destination=webhook",
+    "/activities/?destination=nowhere",
+    "/destinations/webhook/",
 ]
 MAX_QUERIES = 5
 
