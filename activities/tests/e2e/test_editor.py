@@ -29,7 +29,7 @@ def test_editor_changes_a_definition_and_the_public_page_shows_it(open_page, dja
     filters.get_by_role("link", name="System", exact=True).click()
     expect(page.locator("#result_list tbody tr")).to_have_count(15)
 
-    page.get_by_role("link", name="Opened email", exact=True).click()
+    page.locator("#result_list").get_by_role("link", name="Opened email", exact=True).click()
     page.get_by_label("Definition").fill(NEW_DEFINITION)
     page.get_by_role("button", name="Save", exact=True).first.click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")

@@ -15,13 +15,25 @@ NARROW_PAGES = {
 
 def overflow(page):
     return page.evaluate(
-        """() => ({
+        """() => {
+        const scrollsInside = element => {
+            for (let box = element.parentElement; box && box !== document.body; box = box.parentElement) {
+                if (['auto', 'scroll'].includes(getComputedStyle(box).overflowX)) {
+                    return box.getBoundingClientRect().right <= window.innerWidth + 0.5;
+                }
+            }
+            return false;
+        };
+        return {
             scrollWidth: document.documentElement.scrollWidth,
             innerWidth: window.innerWidth,
             wide: [...document.querySelectorAll('body *')]
                 .filter(element => element.getBoundingClientRect().right > window.innerWidth + 0.5)
+                // A wide diagram may scroll inside its own box, as long as the box itself fits.
+                .filter(element => !scrollsInside(element))
                 .map(element => element.tagName + '.' + element.className).slice(0, 5),
-        })"""
+        };
+        }"""
     )
 
 

@@ -24,7 +24,7 @@ def test_browse_home_category_detail_and_back(page):
     page.get_by_role("link", name=re.compile(r"^Email activities")).click()
     expect(page).to_have_url(re.compile(r"/categories/email/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Email activities")
-    page.get_by_role("link", name="Opened email", exact=True).click()
+    page.locator("#results").get_by_role("link", name="Opened email", exact=True).click()
     expect(page).to_have_url(re.compile(r"/activities/opened-email/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Opened email")
     expect(page.locator(".definition")).to_have_text("This activity is recorded when the recipient opens the email.")
