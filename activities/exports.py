@@ -1,55 +1,47 @@
-"""A destination's sync plan as a file to hand over: CSV (UTF-8 with a BOM, so spreadsheets read it) or JSON.
+"""
+Activities as a file to download: the filtered list's exports and each destination's sync plan.
 
-Kept apart from the activity list's own exports until the two are unified: both take activities
-and a file name, so the list's exports can call the same pair.
+Both use the admin import's columns (ActivityResource), so an export can be edited and imported back.
 """
 
-import csv
 import json
 
+import tablib
 from django.http import HttpResponse
 
-COLUMNS = ("category", "name", "slug", "kind", "definition", "url")
+from activities.resources import ActivityResource
+
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 # A spreadsheet runs a cell that starts with one of these as a formula; definitions are data, never code.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def activity_rows(activities, request):
-    """One dict per activity, with the columns every export shares."""
-    for activity in activities:
-        yield {
-            "category": activity.category.name,
-            "name": activity.name,
-            "slug": activity.slug,
-            "kind": activity.kind,
-            "definition": activity.definition,
-            "url": request.build_absolute_uri(activity.get_absolute_url()),
-        }
-
-
-def _cell(value):
-    value = str(value)
+def as_text_cell(value):
+    value = "" if value is None else str(value)
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-def csv_response(rows, filename):
-    """The rows as a CSV download, UTF-8 with a byte order mark."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+def export_response(activities, export_format, filename, **about):
+    """
+    The activities as a CSV (UTF-8 with a byte-order mark, so spreadsheets keep ’ and é) or JSON download.
+    JSON is a list of rows, or, when `about` is given, an object with `about`, a count and the rows.
+    """
+    dataset = ActivityResource().export(queryset=activities)
+    if export_format == "csv":
+        safe = tablib.Dataset(*(tuple(as_text_cell(cell) for cell in row) for row in dataset), headers=dataset.headers)
+        body = "\ufeff" + safe.csv
+    else:
+        rows = dataset.dict
+        body = json.dumps({**about, "count": len(rows), "activities": rows} if about else rows, ensure_ascii=False)
+    response = HttpResponse(body, content_type=CONTENT_TYPES[export_format])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow([_cell(row[column]) for column in COLUMNS])
     return response
 
 
-def json_response(rows, filename, **about):
-    """The rows as a JSON download: `about` first, then the count and the activities."""
-    rows = list(rows)
-    body = {**about, "count": len(rows), "activities": rows}
-    response = HttpResponse(
-        json.dumps(body, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def errors_response(errors, export_format):
+    """A 400 naming each invalid parameter, in the format that was asked for."""
+    if export_format == "json":
+        body = json.dumps(errors)
+    else:
+        body = "".join(f"{name}: {' '.join(messages)}\n" for name, messages in errors.items())
+    return HttpResponse(body, status=400, content_type=CONTENT_TYPES[export_format])

@@ -12,6 +12,16 @@ urlpatterns = [
     path("activities.json", views.activity_export, {"export_format": "json"}, name="activity_export_json"),
     path("activities/<slug:slug>/", views.activity_detail, name="activity_detail"),
     path("destinations/<slug:slug>/", views.destination_detail, name="destination_detail"),
-    path("destinations/<slug:slug>/plan.csv", views.destination_export_csv, name="destination_export_csv"),
-    path("destinations/<slug:slug>/plan.json", views.destination_export_json, name="destination_export_json"),
+    path(
+        "destinations/<slug:slug>/plan.csv",
+        views.destination_export,
+        {"export_format": "csv"},
+        name="destination_export_csv",
+    ),
+    path(
+        "destinations/<slug:slug>/plan.json",
+        views.destination_export,
+        {"export_format": "json"},
+        name="destination_export_json",
+    ),
 ]

@@ -1,15 +1,11 @@
-import json
-
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.vary import vary_on_headers
 
 from activities import diagrams, exports
 from activities.filters import ActivityFilter
 from activities.models import Activity, Catalog, Category, Destination, Relation
-from activities.resources import ActivityResource
 
 
 def page_or_fragment(request, template, partial):
@@ -87,25 +83,12 @@ def activity_detail(request, slug):
     )
 
 
-EXPORT_CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
-
-
 def activity_export(request, export_format):
     """The activity list as a file, narrowed by the same FilterSet and parameters as the HTML list."""
     activity_filter = ActivityFilter(request.GET, queryset=Activity.objects.for_listing())
     if not activity_filter.is_valid():
-        errors = activity_filter.errors
-        if export_format == "json":
-            body = json.dumps(errors)
-        else:
-            body = "".join(f"{name}: {' '.join(messages)}\n" for name, messages in errors.items())
-        return HttpResponse(body, status=400, content_type=EXPORT_CONTENT_TYPES[export_format])
-    dataset = ActivityResource().export(queryset=activity_filter.qs)
-    # The byte-order mark tells spreadsheet software the file is UTF-8, so ’ and é survive opening it.
-    body = "\ufeff" + dataset.csv if export_format == "csv" else dataset.json
-    response = HttpResponse(body, content_type=EXPORT_CONTENT_TYPES[export_format])
-    response["Content-Disposition"] = f'attachment; filename="activities.{export_format}"'
-    return response
+        return exports.errors_response(activity_filter.errors, export_format)
+    return exports.export_response(activity_filter.qs, export_format, f"activities.{export_format}")
 
 
 def destination_detail(request, slug):
@@ -118,16 +101,10 @@ def destination_detail(request, slug):
     )
 
 
-def destination_export_csv(request, slug):
-    """A destination's sync plan as CSV; the activity list's own exports may later share `activities.exports`."""
+def destination_export(request, slug, export_format):
+    """A destination's sync plan as a file, to hand to whoever configures the webhook or the CRM."""
     destination = get_object_or_404(Destination, slug=slug)
-    rows = exports.activity_rows(destination.activities.for_listing(), request)
-    return exports.csv_response(rows, f"sync-plan-{destination.slug}.csv")
-
-
-def destination_export_json(request, slug):
-    """A destination's sync plan as JSON, with the destination described first."""
-    destination = get_object_or_404(Destination, slug=slug)
-    rows = exports.activity_rows(destination.activities.for_listing(), request)
     about = {"destination": {"name": destination.name, "slug": destination.slug, "kind": destination.kind}}
-    return exports.json_response(rows, f"sync-plan-{destination.slug}.json", **about)
+    return exports.export_response(
+        destination.activities.for_listing(), export_format, f"sync-plan-{destination.slug}.{export_format}", **about
+    )
