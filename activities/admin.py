@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from activities.models import Activity, Catalog, Category
+from activities.models import Activity, Catalog, Category, Synonym
 
 
 @admin.register(Catalog)
@@ -47,3 +47,13 @@ class ActivityAdmin(admin.ModelAdmin):
     readonly_fields = ("created", "updated")
     save_on_top = True
     fields = ("name", "slug", "category", "kind", "position", "definition", "created", "updated")
+
+    def get_search_results(self, request, queryset, search_term):
+        # The site's own search, so that editors find what visitors find (typos and synonyms included).
+        return queryset.search(search_term), False
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    list_display = ("term", "equivalents")
+    search_fields = ("term", "equivalents")

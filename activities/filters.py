@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 
 from activities.models import Activity, Category
+from activities.search import understand
 
 MAX_QUERY_LENGTH = 200
 
@@ -27,8 +28,12 @@ class ActivityFilter(django_filters.FilterSet):
         model = Activity
         fields = ["q", "category", "kind"]
 
+    # The parsed query, for the corrected-spelling notice and the highlighting; None without a search.
+    search_query = None
+
     def filter_search(self, queryset, name, value):
-        return queryset.search(value)
+        self.search_query = understand(value, queryset.db)
+        return queryset.search(self.search_query)
 
     def results(self):
         """The filtered activities, or none when a parameter is invalid (the form says which)."""
