@@ -24,6 +24,8 @@ WORD = re.compile(r"[^\W_]+")
 # A "phrase" (closed or not), or a run of non-space characters; either may start with a minus.
 CHUNK = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 MAX_WORDS = 12
+# Longer "words" are pasted noise, not typing: they are matched as they are, never corrected.
+LONGEST_WORD = 40
 MAX_CORRECTIONS = 6
 # A correction may carry an ending of up to this many letters more (bounse finds bounces, bounced).
 ENDING = 3
@@ -45,6 +47,8 @@ def words(text):
 
 def allowed_edits(word):
     """Typos forgiven in a word of this length: none up to 4 letters, one from 5, two from 9."""
+    if len(word) > LONGEST_WORD:
+        return 0
     return 0 if len(word) < 5 else 1 if len(word) < 9 else 2
 
 

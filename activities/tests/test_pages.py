@@ -131,9 +131,10 @@ def test_definitions_are_escaped(client, catalog):
         html = client.get(url).content.decode()
         assert "<script>alert" not in html
         assert "&lt;script&gt;alert" in html
-    html = client.get("/activities/?q=script").content.decode()
-    assert "<script>alert" not in html
-    assert "&lt;<mark>script</mark>&gt;alert" in html
+    html = client.get("/activities/?q=bold").content.decode()
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert" in html
+    assert "&lt;b&gt;<mark>bold</mark>&lt;/b&gt;" in html
 
 
 def test_edit_shows_at_once(client, catalog):
