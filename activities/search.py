@@ -2,11 +2,11 @@
 The catalog's one search entry point, `search(queryset, q)`, used by the FilterSet, the admin and the API.
 
 A query is read the way people type it: every word must match (stemmed, so bounce finds bounced),
-the last word also as a prefix, "quoted words" as a phrase, and -words are excluded. Words of five
-letters or more also match the index's words one edit away (two from nine letters; swapping two
-neighbouring letters is one edit), and every word matches its synonyms. Rows that match the words
-as typed rank above rows found only through a correction or a synonym; then the name outweighs the
-definition.
+the last word also as a prefix, "quoted words" as a phrase, and -words are excluded. A word of five
+letters or more that the index does not hold matches the index's words one edit away (two from
+nine letters; swapping two neighbouring letters is one edit), and every word matches its synonyms.
+Rows that match the words as typed rank above rows found only through a synonym; then the name
+outweighs the definition.
 
 Both engines get the same parsed query; only the SQL differs. SQLite uses FTS5 tables kept by
 triggers, PostgreSQL a generated, weighted tsvector with a GIN index and pg_trgm to find spelling
@@ -272,6 +272,10 @@ class Backend:
                 exact, pool = found[term.typed]
                 word = term.typed[0]
                 term.exact = bool(exact)
+                if term.exact:
+                    # A word the index holds is taken as meant: its neighbours (and their stems:
+                    # "activated" shares "activ" with every "activity") would only add noise.
+                    continue
                 pool = lexicon.candidates(word) if pool is None else pool
                 term.corrections = rank_corrections(word, [(other, lexicon.counts.get(other, 0)) for other in pool])
         return query

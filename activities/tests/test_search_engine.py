@@ -72,12 +72,20 @@ def test_short_words_and_too_many_edits_are_not_corrected(catalog):
 
 
 def test_exact_matches_rank_above_corrected_ones(catalog):
-    """An activity matching the word as typed comes before one found only through a correction."""
+    """A word the index holds as typed is taken as meant; only unknown words are corrected."""
     Activity.objects.create(
-        name="Mailed postcard", slug="mailed-postcard", category=Category.objects.first(), definition="A mail piece."
+        name="Bounse meter", slug="bounse-meter", category=Category.objects.first(), definition="A made-up gauge."
     )
-    results = names("mails")  # "mails" is one edit from "email", "mail" and "emails"
-    assert results.index("Mailed postcard") < results.index("Sent email")
+    assert names("bounse") == ["Bounse meter"]
+    assert names("bounse ")[:1] == ["Bounse meter"]
+    assert "Bounced email" in names("bounze")
+
+
+def test_words_as_typed_rank_above_synonyms(catalog):
+    """An activity holding the word as typed comes before one found through a synonym."""
+    results = names("delivered")
+    assert results[0] == "Delivered SMS"
+    assert results.index("Received email") > 0
 
 
 def test_catalog_misspelling_is_found_by_the_right_spelling(client, catalog):
