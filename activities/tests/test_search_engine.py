@@ -297,3 +297,15 @@ def test_understand_reports_what_was_corrected(catalog):
     query = understand("bounse email")
     assert query.corrected == "bounced email"
     assert query.verbatim == '"bounse" email'
+
+
+def test_admin_edits_are_searchable_at_once(staff_client, catalog):
+    """A definition changed through the admin is found by its new words on the next search."""
+    activity = Activity.objects.get(slug="opened-email")
+    url = f"/admin/activities/activity/{activity.pk}/change/"
+    form = staff_client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data["definition"] = "Recorded when the tracking pixel loads."
+    assert staff_client.post(url, data).status_code == 302
+    assert names("pixel") == ["Opened email"]
+    assert names("recipient opens") == []
