@@ -52,6 +52,9 @@ db: install ## Migrate, then load the catalog into an empty database (edits are 
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py load_catalog
 
+bench: install ## Search at 100,000 synthetic activities against the naive scan (SQLite; DATABASE_URL for another engine)
+	$(BIN)/python bench/search_bench.py
+
 admin-password: install ## Give the local admin user a new random password, and print it
 	$(BIN)/python manage.py ensure_admin --reset
 

@@ -14,7 +14,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from tablib import InvalidDimensions
 
 from activities.forms import MoveToCategoryForm, VersionedModelForm, history_url
-from activities.models import Activity, Catalog, Category, Destination, Relation, StaleEdit
+from activities.models import Activity, Catalog, Category, Destination, Relation, StaleEdit, Synonym
 from activities.resources import ActivityResource, CategoryResource
 
 
@@ -245,6 +245,10 @@ class ActivityAdmin(CatalogEditAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("destinations")
 
+    def get_search_results(self, request, queryset, search_term):
+        # The site's own search, so that editors find what visitors find (typos and synonyms included).
+        return queryset.search(search_term), False
+
     @admin.display(description="Relations entered on other activities")
     def relations_entered_elsewhere(self, activity):
         """Relations where this activity is the target: editing them happens on the other activity's page."""
@@ -304,3 +308,9 @@ class RelationAdmin(admin.ModelAdmin):
     list_select_related = ("from_activity", "to_activity")
     search_fields = ("from_activity__name", "to_activity__name")
     autocomplete_fields = ("from_activity", "to_activity")
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    list_display = ("term", "equivalents")
+    search_fields = ("term", "equivalents")

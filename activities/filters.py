@@ -6,6 +6,7 @@ from django.core.validators import slug_re
 from django.utils.functional import cached_property
 
 from activities.models import Activity, Category, Destination
+from activities.search import understand
 
 MAX_QUERY_LENGTH = 200
 
@@ -81,8 +82,12 @@ class ActivityFilter(django_filters.FilterSet):
         form.filterset = self
         return form
 
+    # The parsed query, for the corrected-spelling notice and the highlighting; None without a search.
+    search_query = None
+
     def filter_search(self, queryset, name, value):
-        return queryset.search(value)
+        self.search_query = understand(value, queryset.db)
+        return queryset.search(self.search_query)
 
     def filter_destination(self, queryset, name, value):
         return queryset.synced_to(value)

@@ -360,3 +360,27 @@ class Relation(models.Model):
         if self.kind in self.SYMMETRIC:
             return self.get_kind_display(), other
         return ("Follows" if entered_here else "Followed by"), other
+
+
+class Synonym(models.Model):
+    """Words or phrases that mean the same to people who search: each finds what the others find."""
+
+    term = models.CharField(max_length=100, unique=True, help_text="A word or phrase people search for.")
+    equivalents = models.CharField(
+        max_length=500,
+        help_text="Words or phrases that mean the same, separated by commas, e.g. “abuse reported, spam”.",
+    )
+
+    class Meta:
+        ordering = ["term"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(term=""), name="synonym_term_not_empty"),
+            models.CheckConstraint(condition=~Q(equivalents=""), name="synonym_equivalents_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.term} ↔ {self.equivalents}"
+
+    def forms(self):
+        """The term and its equivalents, each as written."""
+        return [self.term, *(part.strip() for part in self.equivalents.split(",") if part.strip())]

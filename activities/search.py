@@ -1,43 +1,403 @@
 """
-The catalog's one search entry point, used by the FilterSet, the admin and the API.
+The catalog's one search entry point, `search(queryset, q)`, used by the FilterSet, the admin and the API.
 
-Every word of the query must appear in the name or the definition, ignoring
-case; activities whose name holds the words rank above those that only
-mention them in the definition. Punctuation and quotes only separate words.
+A query is read the way people type it: every word must match (stemmed, so bounce finds bounced),
+the last word also as a prefix, "quoted words" as a phrase, and -words are excluded. A word of five
+letters or more that the index does not hold matches the index's words one edit away (two from
+nine letters; swapping two neighbouring letters is one edit), and every word matches its synonyms.
+Rows that match the words as typed rank above rows found only through a synonym; then the name
+outweighs the definition.
+
+Both engines get the same parsed query; only the SQL differs. SQLite uses FTS5 tables kept by
+triggers, PostgreSQL a generated, weighted tsvector with a GIN index and pg_trgm to find spelling
+neighbours. Query text never reaches the SQL as syntax: it is cut into letters-and-digits words first.
 """
 
 import re
+import unicodedata
+from dataclasses import dataclass, field
+from itertools import combinations
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db import connections
 
 WORD = re.compile(r"[^\W_]+")
+# A "phrase" (closed or not), or a run of non-space characters; either may start with a minus.
+CHUNK = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 MAX_WORDS = 12
+# Longer "words" are pasted noise, not typing: they are matched as they are, never corrected.
+LONGEST_WORD = 40
+MAX_CORRECTIONS = 6
+# A correction may carry an ending of up to this many letters more (bounse finds bounces, bounced).
+ENDING = 3
+NAME_WEIGHT = 10.0
+# Separators for the synonyms and the vocabulary sent as one string: the tokenizers never keep them.
+RECORD, UNIT = "\x1e", "\x1f"
 
 
-def words(q):
-    """The query's words, lower-cased and de-duplicated, at most MAX_WORDS of them."""
-    return list(dict.fromkeys(word.lower() for word in WORD.findall(q or "")))[:MAX_WORDS]
+def normalise(text):
+    """Lower-case text without accents or NUL bytes, as the indexes store it."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("\x00", " ").lower())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def words(text):
+    """The normalised words of a text."""
+    return WORD.findall(normalise(text))
+
+
+def allowed_edits(word):
+    """Typos forgiven in a word of this length: none up to 4 letters, one from 5, two from 9."""
+    if len(word) > LONGEST_WORD:
+        return 0
+    return 0 if len(word) < 5 else 1 if len(word) < 9 else 2
+
+
+def edit_distance(a, b, limit):
+    """Damerau (optimal string alignment) distance, or limit + 1 once it must exceed limit."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    before, previous = None, list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                value = min(value, before[j - 2] + 1)
+            current[j] = value
+        if min(current) > limit:
+            return limit + 1
+        before, previous = previous, current
+    return previous[-1]
+
+
+def deletions(word, depth):
+    """Every string left by deleting up to `depth` letters of word (the symmetric-delete trick)."""
+    return {
+        "".join(char for index, char in enumerate(word) if index not in removed)
+        for count in range(depth + 1)
+        for removed in combinations(range(len(word)), count)
+    }
+
+
+@dataclass
+class Term:
+    """One required word (or a multi-word synonym key) and everything it may match instead."""
+
+    typed: tuple
+    prefix: bool = False
+    synonyms: list = field(default_factory=list)
+    corrections: list = field(default_factory=list)
+    exact: bool = True
+
+    @property
+    def correctable(self):
+        return len(self.typed) == 1 and allowed_edits(self.typed[0]) > 0
+
+    @property
+    def alternatives(self):
+        return [*self.synonyms, *((word,) for word in self.corrections)]
+
+
+@dataclass
+class Query:
+    """A parsed query: what it requires, what it excludes, and how its spelling was corrected."""
+
+    text: str
+    terms: list = field(default_factory=list)
+    phrases: list = field(default_factory=list)
+    excluded: list = field(default_factory=list)
+    truncated: bool = False
+    limit = MAX_WORDS
+
+    def __bool__(self):
+        return bool(self.terms or self.phrases or self.excluded)
+
+    @property
+    def corrected(self):
+        """The query with each unknown word replaced by its best correction, or "" when none was corrected."""
+        fixes = {term.typed[0]: term.corrections[0] for term in self.terms if not term.exact and term.corrections}
+        if not fixes:
+            return ""
+        return WORD.sub(lambda match: fixes.get(normalise(match.group()), match.group()), self.text)
+
+    @property
+    def verbatim(self):
+        """The query with the corrected words quoted, so that searching it again corrects nothing."""
+        typed = {term.typed[0] for term in self.terms if not term.exact and term.corrections}
+        return WORD.sub(
+            lambda match: f'"{match.group()}"' if normalise(match.group()) in typed else match.group(), self.text
+        )
+
+    @property
+    def highlights(self):
+        """The words to mark in results, each with whether it may be a prefix."""
+        marked = {}
+        for term in self.terms:
+            for form in [term.typed, *term.alternatives]:
+                for word in form:
+                    marked[word] = marked.get(word, False) or (term.prefix and form is term.typed)
+        for phrase in self.phrases:
+            for word in phrase:
+                marked.setdefault(word, False)
+        return marked
+
+
+def parse(q):
+    """Cut a query into required words, quoted phrases and excluded words, at most MAX_WORDS in all."""
+    text = (q or "").replace("\x00", " ")
+    query = Query(text=text, truncated=len(WORD.findall(text)) > MAX_WORDS)
+    plain, budget, typing = [], MAX_WORDS, False
+    for match in CHUNK.finditer(text):
+        minus, quoted, chunk = match.groups()
+        phrase = chunk is None
+        found = words(quoted if phrase else chunk)[:budget]
+        if not found:
+            continue
+        budget -= len(found)
+        if minus or (not phrase and chunk.startswith("-")):
+            query.excluded.extend([tuple(found)] if phrase else [(word,) for word in found])
+        elif phrase:
+            query.phrases.append(tuple(found))
+        else:
+            plain.extend(found)
+        # The last word is still being typed unless a space, a quote or punctuation closed it.
+        typing = not phrase and not chunk.startswith("-") and match.end() == len(text) and text[-1].isalnum()
+        if not budget:
+            break
+    query.terms = [Term(typed=(word,)) for word in dict.fromkeys(plain)]
+    if typing and query.terms[-1].typed[0] == plain[-1]:
+        query.terms[-1].prefix = True
+    return query
+
+
+class Lexicon:
+    """The index's words and the synonyms, as of one search-state token."""
+
+    def __init__(self, synonyms, vocabulary=()):
+        self.synonyms = {}
+        for forms in synonyms:
+            group = [tuple(words(form)) for form in forms]
+            group = [form for form in group if form]
+            for form in group:
+                self.synonyms.setdefault(form, []).extend(other for other in group if other != form)
+        self.counts = dict(vocabulary)
+        self._neighbours = None
+
+    @property
+    def neighbours(self):
+        """Index words by every string left after deleting up to two letters, built on first use."""
+        if self._neighbours is None:
+            self._neighbours = {}
+            for word in self.counts:
+                for stem in {word[: len(word) - cut] for cut in range(ENDING + 1) if len(word) - cut >= 3}:
+                    for deleted in deletions(stem, 2):
+                        self._neighbours.setdefault(deleted, []).append(word)
+        return self._neighbours
+
+    def apply_synonyms(self, query):
+        """Merge the words that spell a multi-word synonym, and give every term its synonyms."""
+        merged, index = [], 0
+        while index < len(query.terms):
+            for size in (3, 2, 1):
+                key = tuple(term.typed[0] for term in query.terms[index : index + size])
+                if len(key) == size and (size == 1 or key in self.synonyms):
+                    break
+            term = query.terms[index] if size == 1 else Term(typed=key)
+            term.prefix = term.prefix and size == 1
+            term.synonyms = list(dict.fromkeys(self.synonyms.get(key, [])))
+            merged.append(term)
+            index += size
+        query.terms = merged
+
+    def candidates(self, word):
+        """Index words that may lie within the allowed edits of word."""
+        found = set()
+        for deleted in deletions(word, allowed_edits(word)):
+            found.update(self.neighbours.get(deleted, ()))
+        return found
+
+
+def rank_corrections(word, candidates):
+    """
+    Candidates within the allowed edits of word, either whole or but for an ending of up to
+    ENDING letters; whole-word matches, then the nearest, then the most common come first.
+    """
+    limit = allowed_edits(word)
+    scored = []
+    for candidate, documents in candidates:
+        if candidate == word:
+            continue
+        distance = edit_distance(word, candidate, limit)
+        if distance > limit and 0 < len(candidate) - len(word) <= ENDING:
+            distance = edit_distance(word, candidate[: len(word)], limit) + 0.5
+        if distance < limit + 1:
+            scored.append((distance, -documents, candidate))
+    return [candidate for _, _, candidate in sorted(scored)[:MAX_CORRECTIONS]]
+
+
+class Backend:
+    """What differs between engines: the SQL around one parsed query."""
+
+    lexicons = {}
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    def understand(self, query):
+        """Add synonyms and corrections to a parsed query, and learn which words the index holds as typed."""
+        correctable = [term for term in query.terms if term.correctable]
+        key = (self.connection.alias, self.connection.settings_dict["NAME"])
+        cached_token, lexicon = self.lexicons.get(key, (None, None))
+        checks, params = self.checks(correctable)
+        # One query per search: the synonyms and the vocabulary come along only when the token moved.
+        fresh = "CASE WHEN token = %s THEN NULL ELSE ({}) END"
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {', '.join(['token', *checks, fresh.format(self.synonyms), fresh.format(self.vocabulary)])}"
+                " FROM activities_searchstate",
+                [*params, cached_token, cached_token],
+            )
+            token, *found, synonyms, vocabulary = cursor.fetchone()
+        if token != cached_token:
+            lexicon = Lexicon(
+                [line.split(UNIT) for line in (synonyms or "").split(RECORD) if line],
+                [(line.split(UNIT)[0], int(line.split(UNIT)[1])) for line in (vocabulary or "").split(RECORD) if line],
+            )
+            self.lexicons[key] = (token, lexicon)
+        known, nearby = found[: len(correctable)], found[len(correctable) :] or [None] * len(correctable)
+        found = {term.typed: (exact, pool) for term, exact, pool in zip(correctable, known, nearby, strict=True)}
+        lexicon.apply_synonyms(query)
+        for term in query.terms:
+            if term.typed in found:
+                exact, pool = found[term.typed]
+                word = term.typed[0]
+                term.exact = bool(exact)
+                if term.exact:
+                    # A word the index holds is taken as meant: its neighbours (and their stems:
+                    # "activated" shares "activ" with every "activity") would only add noise.
+                    continue
+                pool = lexicon.candidates(word) if pool is None else pool
+                term.corrections = rank_corrections(word, [(other, lexicon.counts.get(other, 0)) for other in pool])
+        return query
+
+    def filter(self, queryset, query):
+        """The queryset narrowed to the query's matches, ranked."""
+        table = queryset.model._meta.db_table
+        clauses = [
+            self.any_of([self.form(term.typed, term.prefix), *(self.form(alt) for alt in term.alternatives)])
+            for term in query.terms
+        ] + [self.form(phrase) for phrase in query.phrases]
+        order = []
+        if clauses:
+            expression = self.all_of(clauses)
+            tiers = [self.form(term.typed, term.prefix) for term in query.terms if term.alternatives]
+            queryset = self.matching(queryset, table, expression)
+            if tiers:
+                exact = " + ".join(f"(CASE WHEN {self.contains(table)} THEN 1 ELSE 0 END)" for _ in tiers)
+                queryset = queryset.extra(select={"search_exact": exact}, select_params=tiers)
+                order.append("-search_exact")
+            order.append("search_rank")
+        if query.excluded:
+            expression = self.any_of([self.form(form) for form in query.excluded])
+            queryset = queryset.extra(where=[f"NOT ({self.contains(table)})"], params=[expression])
+        return queryset.order_by(*order, *queryset.model._meta.ordering)
+
+
+class SQLite(Backend):
+    fts = "activities_activity_fts"
+
+    synonyms = (
+        "SELECT group_concat(term || char(31) || replace(equivalents, ',', char(31)), char(30)) FROM activities_synonym"
+    )
+    vocabulary = "SELECT group_concat(term || char(31) || doc, char(30)) FROM activities_activity_vocab"
+
+    def checks(self, terms):
+        return (
+            [f"EXISTS (SELECT 1 FROM {self.fts} WHERE {self.fts} MATCH %s)" for _ in terms],
+            [self.form(term.typed, term.prefix) for term in terms],
+        )
+
+    def form(self, form, prefix=False):
+        return '"' + " ".join(form) + '"' + ("*" if prefix else "")
+
+    def any_of(self, forms):
+        return "(" + " OR ".join(forms) + ")" if len(forms) > 1 else forms[0]
+
+    def all_of(self, clauses):
+        return " AND ".join(clauses)
+
+    def contains(self, table):
+        return f"{table}.id IN (SELECT rowid FROM {self.fts} WHERE {self.fts} MATCH %s)"
+
+    def matching(self, queryset, table, expression):
+        return queryset.extra(
+            select={"search_rank": f"bm25({self.fts}, {NAME_WEIGHT}, 1.0)"},
+            tables=[self.fts],
+            where=[f"{self.fts}.rowid = {table}.id", f"{self.fts} MATCH %s"],
+            params=[expression],
+        )
+
+
+class PostgreSQL(Backend):
+    # ts_rank weights for D, C, B (definition) and A (name), at most 1 each: the name counts ten times.
+    weights = "{0.01, 0.01, 0.1, 1.0}"
+    nearest = 24
+
+    synonyms = (
+        "SELECT string_agg(term || chr(31) || replace(equivalents, ',', chr(31)), chr(30)) FROM activities_synonym"
+    )
+    vocabulary = "SELECT string_agg(word || chr(31) || documents, chr(30)) FROM activities_searchword"
+
+    def checks(self, terms):
+        # A stop word ("about", "there") has no lexeme: it counts as known and is never corrected.
+        known = [
+            "numnode(to_tsquery('english', %s)) = 0 OR EXISTS (SELECT 1 FROM activities_activity"
+            " WHERE search_vector @@ to_tsquery('english', %s))"
+            for _ in terms
+        ]
+        # pg_trgm's distance operator walks the GiST index to each word's nearest spellings.
+        nearby = ["ARRAY(SELECT word FROM activities_searchword ORDER BY word <-> %s LIMIT %s)" for _ in terms]
+        forms = [self.form(term.typed, term.prefix) for term in terms]
+        params = [value for form in forms for value in (form, form)]
+        params += [value for term in terms for value in (term.typed[0], self.nearest)]
+        return known + nearby, params
+
+    def form(self, form, prefix=False):
+        return "(" + " <-> ".join(form) + (":*" if prefix else "") + ")"
+
+    def any_of(self, forms):
+        return "(" + " | ".join(forms) + ")"
+
+    def all_of(self, clauses):
+        return " & ".join(clauses)
+
+    def contains(self, table):
+        return f"{table}.search_vector @@ to_tsquery('english', %s)"
+
+    def matching(self, queryset, table, expression):
+        return queryset.extra(
+            select={"search_rank": f"-ts_rank('{self.weights}', {table}.search_vector, to_tsquery('english', %s))"},
+            select_params=[expression],
+            where=[self.contains(table)],
+            params=[expression],
+        )
+
+
+BACKENDS = {"sqlite": SQLite, "postgresql": PostgreSQL}
+
+
+def understand(q, using="default"):
+    """Parse a query and resolve its synonyms and spelling against the database's index."""
+    query = q if isinstance(q, Query) else parse(q)
+    if query and not getattr(query, "understood", False):
+        BACKENDS[connections[using].vendor](connections[using]).understand(query)
+        query.understood = True
+    return query
 
 
 def search(queryset, q):
     """Filter and rank a queryset of activities by a free-text query; an empty query changes nothing."""
-    terms = words(q)
-    if not terms:
+    query = understand(q, queryset.db)
+    if not query:
         return queryset
-    every_word = Q()
-    in_name = Q()
-    for term in terms:
-        every_word &= Q(name__icontains=term) | Q(definition__icontains=term)
-        in_name &= Q(name__icontains=term)
-    any_in_name = Q()
-    for term in terms:
-        any_in_name |= Q(name__icontains=term)
-    rank = Case(
-        When(in_name, then=Value(2)),
-        When(any_in_name, then=Value(1)),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    return (
-        queryset.filter(every_word).annotate(search_rank=rank).order_by("-search_rank", *queryset.model._meta.ordering)
-    )
+    return BACKENDS[connections[queryset.db].vendor](connections[queryset.db]).filter(queryset, query)

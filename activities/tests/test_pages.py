@@ -26,7 +26,7 @@ def test_home_search_form_leads_to_results(client, catalog):
     response = client.get("/")
     assert response.context["filter"].form["q"].html_name == "q"
     results = client.get("/activities/", {"q": "widget"})
-    assert "Shown widget" in results.content.decode()
+    assert "Shown <mark>widget</mark>" in results.content.decode()
 
 
 def test_category_page(client, catalog):
@@ -127,10 +127,14 @@ def test_definitions_are_escaped(client, catalog):
     activity = Activity.objects.get(slug="sent-email")
     activity.definition = '<script>alert("x")</script> & <b>bold</b>'
     activity.save()
-    for url in ["/activities/sent-email/", "/categories/email/", "/activities/?q=script"]:
+    for url in ["/activities/sent-email/", "/categories/email/"]:
         html = client.get(url).content.decode()
         assert "<script>alert" not in html
         assert "&lt;script&gt;alert" in html
+    html = client.get("/activities/?q=bold").content.decode()
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert" in html
+    assert "&lt;b&gt;<mark>bold</mark>&lt;/b&gt;" in html
 
 
 def test_edit_shows_at_once(client, catalog):

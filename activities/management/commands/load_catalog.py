@@ -2,13 +2,13 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from activities.models import Activity, Category, Destination, Relation
+from activities.models import Activity, Category, Destination, Relation, Synonym
 
 
 class Command(BaseCommand):
     help = (
-        "Load fixtures/catalog.json, destinations.json and relations.json, each only into an empty table, "
-        "so edits are never overwritten."
+        "Load fixtures/catalog.json, synonyms.json, destinations.json and relations.json, "
+        "each only into an empty table, so edits are never overwritten."
     )
 
     def handle(self, *args, **options):
@@ -28,6 +28,7 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"Loaded the catalog: {Category.objects.count()} categories, {Activity.objects.count()} activities."
                 )
+            self.load_into_empty(Synonym, "synonyms")
             self.load_into_empty(Destination, "destinations")
             self.load_into_empty(Relation, "relations")
 

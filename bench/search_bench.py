@@ -1,0 +1,444 @@
+"""
+Search at 100,000 activities: the FTS engine against the naive icontains scan, on the same data, in one run.
+
+    make bench                      # SQLite, in a temporary file
+    DATABASE_URL=postgres://... make bench   # an empty PostgreSQL database of your choice
+
+Prints p50 and p95 latency for 50 fixed queries (exact, prefix, typo, multi-word), each run the way
+the activity list runs it: the first page of 20 results plus the total count.
+"""
+
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+TEMPORARY = None
+if "DATABASE_URL" not in os.environ:
+    TEMPORARY = tempfile.NamedTemporaryFile(suffix=".sqlite3", delete=False)  # noqa: SIM115 - removed at exit
+    os.environ["DATABASE_URL"] = f"sqlite:///{TEMPORARY.name}"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "explorer.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Case, IntegerField, Q, Value, When  # noqa: E402
+
+from activities.models import Activity, Category  # noqa: E402
+from activities.search import search, words  # noqa: E402
+
+SEED = 20261128
+TOTAL = 100_000
+PAGE = 20
+REPEATS = 3
+
+VERBS = [
+    "opened",
+    "clicked",
+    "sent",
+    "delivered",
+    "bounced",
+    "deferred",
+    "forwarded",
+    "viewed",
+    "replied",
+    "subscribed",
+    "unsubscribed",
+    "submitted",
+    "dismissed",
+    "shown",
+    "qualified",
+    "redeemed",
+    "started",
+    "completed",
+    "failed",
+    "entered",
+    "left",
+    "assigned",
+    "closed",
+    "snoozed",
+    "rated",
+    "tagged",
+    "untagged",
+    "requested",
+    "approved",
+    "declined",
+    "cancelled",
+    "renewed",
+    "upgraded",
+    "downgraded",
+    "exported",
+    "imported",
+    "synced",
+    "archived",
+    "restored",
+    "merged",
+    "scheduled",
+    "paused",
+    "resumed",
+    "published",
+    "shared",
+    "downloaded",
+    "uploaded",
+    "scanned",
+    "verified",
+    "registered",
+    "activated",
+    "deactivated",
+    "refunded",
+    "invoiced",
+    "purchased",
+    "abandoned",
+    "reviewed",
+    "flagged",
+    "muted",
+]
+ADJECTIVES = [
+    "monthly",
+    "weekly",
+    "daily",
+    "annual",
+    "quarterly",
+    "transactional",
+    "promotional",
+    "automated",
+    "manual",
+    "scheduled",
+    "recurring",
+    "mobile",
+    "desktop",
+    "inbound",
+    "outbound",
+    "priority",
+    "premium",
+    "trial",
+    "loyalty",
+    "referral",
+    "seasonal",
+    "regional",
+    "international",
+    "local",
+    "digital",
+    "printed",
+    "secure",
+    "encrypted",
+    "verified",
+    "shared",
+    "private",
+    "public",
+    "internal",
+    "external",
+    "custom",
+    "default",
+    "bulk",
+    "single",
+    "multiple",
+    "partial",
+    "pending",
+    "expired",
+    "active",
+    "dormant",
+    "archived",
+    "featured",
+    "personalised",
+    "localised",
+]
+NOUNS = [
+    "invoice",
+    "receipt",
+    "newsletter",
+    "campaign",
+    "survey",
+    "coupon",
+    "voucher",
+    "subscription",
+    "payment",
+    "order",
+    "shipment",
+    "delivery",
+    "refund",
+    "return",
+    "review",
+    "rating",
+    "ticket",
+    "message",
+    "notification",
+    "reminder",
+    "alert",
+    "report",
+    "dashboard",
+    "webinar",
+    "event",
+    "appointment",
+    "booking",
+    "reservation",
+    "membership",
+    "account",
+    "profile",
+    "password",
+    "login",
+    "session",
+    "cart",
+    "checkout",
+    "wishlist",
+    "catalogue",
+    "product",
+    "bundle",
+    "discount",
+    "offer",
+    "banner",
+    "popup",
+    "widget",
+    "form",
+    "questionnaire",
+    "poll",
+    "quiz",
+    "certificate",
+    "badge",
+    "reward",
+    "points",
+    "tier",
+    "segment",
+    "audience",
+    "list",
+    "contact",
+    "lead",
+    "opportunity",
+    "deal",
+    "quote",
+    "contract",
+    "proposal",
+    "document",
+    "attachment",
+    "download",
+    "upload",
+    "video",
+    "podcast",
+    "article",
+    "guide",
+    "tutorial",
+    "course",
+    "lesson",
+    "module",
+    "workspace",
+    "project",
+    "task",
+    "milestone",
+    "deadline",
+    "calendar",
+    "meeting",
+    "conversation",
+    "chat",
+    "call",
+    "voicemail",
+    "journey",
+    "playbook",
+    "workflow",
+    "integration",
+    "webhook",
+    "export",
+    "import",
+    "backup",
+    "statement",
+    "balance",
+    "transfer",
+    "deposit",
+    "withdrawal",
+    "loan",
+    "mortgage",
+    "policy",
+    "claim",
+    "premium",
+    "renewal",
+    "estimate",
+    "consultation",
+    "prescription",
+    "referral",
+    "donation",
+    "pledge",
+    "sponsorship",
+]
+ACTORS = [
+    "contact",
+    "customer",
+    "subscriber",
+    "visitor",
+    "member",
+    "agent",
+    "user",
+    "recipient",
+    "partner",
+    "supplier",
+    "administrator",
+]
+CONTEXTS = [
+    "through the mobile app",
+    "from the customer portal",
+    "via the email footer link",
+    "after a reminder",
+    "during checkout",
+    "from a partner website",
+    "through the support centre",
+    "on the public website",
+    "inside the workspace",
+    "after the trial ends",
+    "before the deadline",
+    "from a text message",
+    "through a widget",
+    "using a saved reply",
+]
+SECOND = [
+    "Learn more about {noun} settings.",
+    "The {noun} is counted once per {actor}.",
+    "Use it to segment {adjective} audiences.",
+    "Reports show it with the {noun} it belongs to.",
+    "It does not apply to {adjective} {noun}s.",
+    "",
+]
+
+
+def typo(word, rng):
+    """One realistic slip: a swapped pair, a dropped letter or a doubled one."""
+    at = rng.randrange(1, len(word) - 2)
+    kind = rng.choice(("swap", "drop", "double"))
+    if kind == "swap":
+        return word[:at] + word[at + 1] + word[at] + word[at + 2 :]
+    if kind == "drop":
+        return word[:at] + word[at + 1 :]
+    return word[:at] + word[at] + word[at:]
+
+
+def build_catalog(rng):
+    """TOTAL seeded activities with unique names, across 120 categories."""
+    Category.objects.bulk_create(
+        Category(name=f"{adjective.title()} {noun}s", slug=f"{adjective}-{noun}s", position=number)
+        for number, (adjective, noun) in enumerate(rng.sample([(a, n) for a in ADJECTIVES for n in NOUNS], 120))
+    )
+    categories = list(Category.objects.all())
+    names = rng.sample([(v, a, n) for v in VERBS for a in ADJECTIVES for n in NOUNS], TOTAL)
+    batch = []
+    for number, (verb, adjective, noun) in enumerate(names):
+        actor, context = rng.choice(ACTORS), rng.choice(CONTEXTS)
+        other = rng.choice(NOUNS)
+        definition = (
+            f"This activity is recorded when a {actor} {verb} the {adjective} {noun} {context}. "
+            + rng.choice(SECOND).format(noun=other, actor=rng.choice(ACTORS), adjective=rng.choice(ADJECTIVES))
+        ).strip()
+        batch.append(
+            Activity(
+                name=f"{verb.capitalize()} {adjective} {noun}",
+                slug=f"{verb}-{adjective}-{noun}",
+                category=categories[number % len(categories)],
+                definition=definition,
+                position=number,
+            )
+        )
+        if len(batch) == 5000:
+            Activity.objects.bulk_create(batch)
+            batch = []
+    Activity.objects.bulk_create(batch)
+
+
+def fixed_queries(rng):
+    """50 queries: 15 exact words, 10 prefixes, 13 typos and 12 multi-word queries."""
+    exact = rng.sample(NOUNS + VERBS, 15)
+    prefix = [word[: rng.randint(3, 5)] for word in rng.sample([w for w in NOUNS + VERBS if len(w) >= 6], 10)]
+    typos = [typo(word, rng) for word in rng.sample([w for w in NOUNS + VERBS + ADJECTIVES if len(w) >= 6], 13)]
+    multi = [
+        f"{rng.choice(VERBS)} {rng.choice(NOUNS)}" if number % 2 else f"{rng.choice(ADJECTIVES)} {rng.choice(NOUNS)}"
+        for number in range(12)
+    ]
+    return (
+        [("exact", q) for q in exact]
+        + [("prefix", q) for q in prefix]
+        + [("typo", q) for q in typos]
+        + [("multi-word", q) for q in multi]
+    )
+
+
+def naive(queryset, q):
+    """The first version's search: every word icontains in name or definition, name matches first."""
+    terms = words(q)[:12]
+    every_word, in_name, any_in_name = Q(), Q(), Q()
+    for term in terms:
+        every_word &= Q(name__icontains=term) | Q(definition__icontains=term)
+        in_name &= Q(name__icontains=term)
+        any_in_name |= Q(name__icontains=term)
+    rank = Case(
+        When(in_name, then=Value(2)), When(any_in_name, then=Value(1)), default=Value(0), output_field=IntegerField()
+    )
+    return queryset.filter(every_word).annotate(search_rank=rank).order_by("-search_rank", *Activity._meta.ordering)
+
+
+def run_page(engine, q):
+    """What the list page does: count the matches and fetch the first page; returns (ms, count)."""
+    started = time.perf_counter()
+    results = engine(Activity.objects.all(), q)
+    count = results.count()
+    list(results[:PAGE])
+    return (time.perf_counter() - started) * 1000, count
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def main():
+    rng = random.Random(SEED)
+    call_command("migrate", verbosity=0)
+    if Activity.objects.exists():
+        sys.exit("The benchmark needs an empty database.")
+    started = time.perf_counter()
+    build_catalog(rng)
+    print(
+        f"Built {Activity.objects.count():,} activities in {Category.objects.count()} categories "
+        f"in {time.perf_counter() - started:.1f} s ({connection.vendor})."
+    )
+    queries = fixed_queries(rng)
+    cold, _ = run_page(search, queries[0][1])  # the first search loads the vocabulary and synonyms
+    print(f"First search after a write (vocabulary reload): {cold:.0f} ms")
+    timings = {"search": {}, "naive": {}}
+    counts = {}
+    for engine_name, engine in (("search", search), ("naive", naive)):
+        for _kind, q in queries:
+            run_page(engine, q)  # warm the page cache for both alike
+            samples = [run_page(engine, q) for _ in range(REPEATS)]
+            timings[engine_name][q] = statistics.median(ms for ms, _ in samples)
+            counts[engine_name, q] = samples[0][1]
+    print()
+    print("| queries | search p50 | search p95 | icontains p50 | icontains p95 | p95 ratio |")
+    print("|---|---|---|---|---|---|")
+    for kind in ("exact", "prefix", "typo", "multi-word", "all"):
+        chosen = [q for k, q in queries if kind in (k, "all")]
+        fast = [timings["search"][q] for q in chosen]
+        slow = [timings["naive"][q] for q in chosen]
+        print(
+            f"| {kind} ({len(chosen)}) | {percentile(fast, 0.5):.1f} ms | {percentile(fast, 0.95):.1f} ms "
+            f"| {percentile(slow, 0.5):.1f} ms | {percentile(slow, 0.95):.1f} ms "
+            f"| {percentile(slow, 0.95) / percentile(fast, 0.95):.0f}x |"
+        )
+    print()
+    print("| kind | query | search ms | matches | icontains ms | matches |")
+    print("|---|---|---|---|---|---|")
+    for kind, q in queries:
+        print(
+            f"| {kind} | `{q}` | {timings['search'][q]:.1f} | {counts['search', q]} "
+            f"| {timings['naive'][q]:.1f} | {counts['naive', q]} |"
+        )
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    finally:
+        if TEMPORARY and not os.environ.get("BENCH_KEEP"):
+            connection.close()
+            Path(TEMPORARY.name).unlink(missing_ok=True)
