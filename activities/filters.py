@@ -30,26 +30,28 @@ class SlugsField(forms.MultipleChoiceField):
         return bool(slug_re.fullmatch(value))
 
 
-class DestinationFilter(django_filters.MultipleChoiceFilter):
+class SlugsFilter(django_filters.MultipleChoiceFilter):
     field_class = SlugsField
 
 
 class ActivityFilterForm(forms.Form):
     def clean(self):
-        """Refuse destination slugs that name no destination, using the facet's query rather than one more."""
+        """Refuse slugs that name no category or destination, using the facets' queries rather than more."""
         cleaned = super().clean()
-        wanted = cleaned.get("destination")
-        if not wanted:
-            return cleaned
-        known = {destination.slug for destination in self.filterset.destination_facet}
-        for slug in wanted:
-            if slug not in known:
-                self.add_error(
-                    "destination",
-                    forms.ValidationError(
-                        SlugsField.default_error_messages["invalid_choice"], "invalid_choice", {"value": slug}
-                    ),
-                )
+        facets = {"category": "category_facet", "destination": "destination_facet"}
+        for name, facet in facets.items():
+            wanted = cleaned.get(name)
+            if not wanted:
+                continue
+            known = {item.slug for item in getattr(self.filterset, facet)}
+            for slug in wanted:
+                if slug not in known:
+                    self.add_error(
+                        name,
+                        forms.ValidationError(
+                            SlugsField.default_error_messages["invalid_choice"], "invalid_choice", {"value": slug}
+                        ),
+                    )
         return cleaned
 
 
@@ -62,14 +64,9 @@ class ActivityFilter(django_filters.FilterSet):
         max_length=MAX_QUERY_LENGTH,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Search names and definitions"}),
     )
-    category = django_filters.ModelMultipleChoiceFilter(
-        queryset=Category.objects.all(),
-        field_name="category__slug",
-        to_field_name="slug",
-        widget=forms.CheckboxSelectMultiple,
-    )
+    category = SlugsFilter(field_name="category__slug", widget=forms.CheckboxSelectMultiple)
     kind = django_filters.ChoiceFilter(choices=Activity.Kind.choices, empty_label="Any kind")
-    destination = DestinationFilter(label="Synced to", method="filter_destination", widget=forms.CheckboxSelectMultiple)
+    destination = SlugsFilter(label="Synced to", method="filter_destination", widget=forms.CheckboxSelectMultiple)
 
     class Meta:
         model = Activity
@@ -83,14 +80,26 @@ class ActivityFilter(django_filters.FilterSet):
         return form
 
     # The parsed query, for the corrected-spelling notice and the highlighting; None without a search.
-    search_query = None
+    @cached_property
+    def search_query(self):
+        """The parsed query, for the corrected-spelling notice and the highlighting; None without a search."""
+        value = getattr(self.form, "cleaned_data", {}).get("q") if self.is_valid() else None
+        return understand(value, self.queryset.db) if value else None
 
     def filter_search(self, queryset, name, value):
-        self.search_query = understand(value, queryset.db)
-        return queryset.search(self.search_query)
+        return queryset.search(self.search_query or value)
 
     def filter_destination(self, queryset, name, value):
         return queryset.synced_to(value)
+
+    @cached_property
+    def category_facet(self):
+        """Every category with its counts over the other filters: per kind, and in all (one grouped query)."""
+        return list(
+            Category.objects.with_facet_counts(
+                self.filtered_without("category"), kinds_among=self.filtered_without("category", "kind")
+            )
+        )
 
     @cached_property
     def destination_facet(self):
@@ -110,7 +119,12 @@ class ActivityFilter(django_filters.FilterSet):
             self.form.errors  # noqa: B018
         queryset = self.queryset
         for field, value in getattr(self.form, "cleaned_data", {}).items():
-            if field not in names:
+            if field in names:
+                continue
+            if field == "q" and value:
+                # Facets count inside a subquery, where only the search's unranked form works.
+                queryset = queryset.matching(self.search_query or value)
+            else:
                 queryset = self.filters[field].filter(queryset, value)
         return queryset
 
@@ -138,13 +152,9 @@ class ActivityFilter(django_filters.FilterSet):
     def facets(self):
         """Category and kind choices with their counts; each facet counts every other filter but not its own."""
         self.is_valid()
-        chosen = [category.slug for category in self.form.cleaned_data.get("category") or ()]
+        chosen = list(self.form.cleaned_data.get("category") or ())
         kind = self.form.cleaned_data.get("kind") or ""
-        counted = list(
-            Category.objects.with_facet_counts(
-                self.filtered_without("category"), kinds_among=self.filtered_without("category", "kind")
-            )
-        )
+        counted = self.category_facet
         # Kind counts honour the category filter, which is a choice of categories: add up the chosen ones (or all).
         kind_counts = {
             value: sum(

@@ -124,6 +124,12 @@ class ActivityQuerySet(models.QuerySet):
 
         return search(self, q)
 
+    def matching(self, q):
+        """Activities matching a free-text query, unranked; usable inside subqueries such as facet counts."""
+        from activities.search import narrow
+
+        return narrow(self, q)
+
     def for_listing(self):
         """Activities with their category fetched in the same query."""
         return self.select_related("category")

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from django.db import connections
+from django.db.models.expressions import RawSQL
 
 WORD = re.compile(r"[^\W_]+")
 # A "phrase" (closed or not), or a run of non-space characters; either may start with a minus.
@@ -280,13 +281,27 @@ class Backend:
                 term.corrections = rank_corrections(word, [(other, lexicon.counts.get(other, 0)) for other in pool])
         return query
 
-    def filter(self, queryset, query):
-        """The queryset narrowed to the query's matches, ranked."""
-        table = queryset.model._meta.db_table
-        clauses = [
+    def clauses(self, query):
+        """One match expression per typed word (with its synonyms and corrections) and per quoted phrase."""
+        return [
             self.any_of([self.form(term.typed, term.prefix), *(self.form(alt) for alt in term.alternatives)])
             for term in query.terms
         ] + [self.form(phrase) for phrase in query.phrases]
+
+    def narrow(self, queryset, query):
+        """The query's matches, unranked, in SQL that names no outer table, so it also works inside a subquery."""
+        clauses = self.clauses(query)
+        if clauses:
+            queryset = queryset.filter(pk__in=RawSQL(self.ids_matching, [self.all_of(clauses)]))
+        if query.excluded:
+            excluded = self.any_of([self.form(form) for form in query.excluded])
+            queryset = queryset.exclude(pk__in=RawSQL(self.ids_matching, [excluded]))
+        return queryset
+
+    def filter(self, queryset, query):
+        """The queryset narrowed to the query's matches, ranked."""
+        table = queryset.model._meta.db_table
+        clauses = self.clauses(query)
         order = []
         if clauses:
             expression = self.all_of(clauses)
@@ -305,6 +320,7 @@ class Backend:
 
 class SQLite(Backend):
     fts = "activities_activity_fts"
+    ids_matching = f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s"
 
     synonyms = (
         "SELECT group_concat(term || char(31) || replace(equivalents, ',', char(31)), char(30)) FROM activities_synonym"
@@ -342,6 +358,7 @@ class PostgreSQL(Backend):
     # ts_rank weights for D, C, B (definition) and A (name), at most 1 each: the name counts ten times.
     weights = "{0.01, 0.01, 0.1, 1.0}"
     nearest = 24
+    ids_matching = "SELECT id FROM activities_activity WHERE search_vector @@ to_tsquery('english', %s)"
 
     synonyms = (
         "SELECT string_agg(term || chr(31) || replace(equivalents, ',', chr(31)), chr(30)) FROM activities_synonym"
@@ -401,3 +418,11 @@ def search(queryset, q):
     if not query:
         return queryset
     return BACKENDS[connections[queryset.db].vendor](connections[queryset.db]).filter(queryset, query)
+
+
+def narrow(queryset, q):
+    """The activities matching a query, unranked; unlike search(), safe inside a subquery such as a facet count."""
+    query = understand(q, queryset.db)
+    if not query:
+        return queryset
+    return BACKENDS[connections[queryset.db].vendor](connections[queryset.db]).narrow(queryset, query)
