@@ -128,3 +128,26 @@ class Activity(models.Model):
 
     def get_absolute_url(self):
         return reverse("activities:activity_detail", args=[self.slug])
+
+
+class CatalogVersionQuerySet(models.QuerySet):
+    def current(self):
+        """The catalog's version, or None when no row exists (a flushed database until its next write)."""
+        return self.filter(pk=CatalogVersion.ROW).first()
+
+
+class CatalogVersion(models.Model):
+    """
+    How often and when the catalog last changed: one row, kept by database triggers on the catalog tables
+    (activities/catalog_version.py), so that every write path counts, raw fixture loads and SQL included.
+    """
+
+    ROW = 1
+
+    changes = models.BigIntegerField(default=0)
+    changed = models.DateTimeField()
+
+    objects = CatalogVersionQuerySet.as_manager()
+
+    def __str__(self):
+        return f"catalog version {self.changes} ({self.changed:%Y-%m-%d %H:%M:%S})"

@@ -2,10 +2,12 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
+from activities.conditional import catalog_page
 from activities.filters import ActivityFilter
 from activities.models import Activity, Catalog, Category
 
 
+@catalog_page
 def home(request):
     """The article's overview, the categories in article order with their counts, and a search form."""
     return render(
@@ -19,6 +21,7 @@ def home(request):
     )
 
 
+@catalog_page
 def category_detail(request, slug):
     """One category's activities, narrowed by the same FilterSet as the full list."""
     category = get_object_or_404(Category, slug=slug)
@@ -30,6 +33,7 @@ def category_detail(request, slug):
     )
 
 
+@catalog_page
 def activity_list(request):
     """Every activity, narrowed by the FilterSet; the URL holds the whole state."""
     activity_filter = ActivityFilter(request.GET, queryset=Activity.objects.for_listing())
@@ -37,6 +41,7 @@ def activity_list(request):
     return render(request, "activities/activity_list.html", {"filter": activity_filter, "page": page})
 
 
+@catalog_page
 def activity_detail(request, slug):
     """One activity, with its neighbours in the category."""
     activity = get_object_or_404(Activity.objects.for_listing(), slug=slug)

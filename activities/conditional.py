@@ -1,0 +1,98 @@
+"""
+Conditional GET and a render cache for the public pages, both keyed by the catalog's version.
+
+Database triggers change the version on every write to a catalog table (activities/catalog_version.py),
+whatever the path: the admin, an import, loaddata, QuerySet.update() or raw SQL. Validators built from it
+therefore change whenever a page might, and every app server reads the same version from the database.
+
+A page also depends on who asks and how: staff see an Admin link (so they get no validators and no cached
+copy), htmx asks for a fragment (HX-Request is in the validator and in Vary), and the query string picks
+the results (the whole of it is in the validator).
+"""
+
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import caches
+from django.middleware.csp import get_nonce
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.http import condition
+
+from activities.models import CatalogVersion
+
+
+def catalog_version(request):
+    """The catalog's version, read once per request."""
+    if not hasattr(request, "_catalog_version"):
+        request._catalog_version = CatalogVersion.objects.current()
+    return request._catalog_version
+
+
+def page_etag(request, *args, **kwargs):
+    """A validator for this page as this visitor sees it, or None when the page has none."""
+    version = catalog_version(request)
+    if version is None or request.user.is_authenticated:
+        return None
+    parts = (
+        str(version.changes),
+        version.changed.isoformat(),
+        request.headers.get("HX-Request", ""),
+        request.path,
+        request.META.get("QUERY_STRING", ""),
+    )
+    digest = hashlib.blake2b("\n".join(parts).encode(errors="backslashreplace"), digest_size=16)
+    return f'"{digest.hexdigest()}"'
+
+
+def page_last_modified(request, *args, **kwargs):
+    """When the catalog last changed, for visitors whose page has a validator."""
+    if page_etag(request) is None:
+        return None
+    return catalog_version(request).changed
+
+
+def reusable(request, response):
+    """Whether another anonymous visitor may be sent this very response."""
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        # A page that holds a CSRF token or a CSP nonce belongs to one visitor.
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not get_nonce(request)
+    )
+
+
+def rendered_once_per_version(view):
+    """Serve a page from the render cache while the catalog's version (its ETag) stays the same."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        key = page_etag(request) if settings.EXPLORER_PAGE_CACHE else None
+        if key is None:
+            return view(request, *args, **kwargs)
+        pages = caches["pages"]
+        response = pages.get(key)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if reusable(request, response):
+                pages.set(key, response)
+        return response
+
+    return wrapper
+
+
+def catalog_page(view):
+    """A public page: ETag and Last-Modified from the catalog's version, 304 without rendering."""
+    conditional = condition(etag_func=page_etag, last_modified_func=page_last_modified)(rendered_once_per_version(view))
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = conditional(request, *args, **kwargs)
+        patch_vary_headers(response, ("HX-Request",))
+        # Browsers and CDNs may keep the page but must ask again before showing it.
+        patch_cache_control(response, no_cache=True)
+        return response
+
+    return wrapper
