@@ -15,6 +15,12 @@ def plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests sign in many times; the production hasher's deliberate slowness buys them nothing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def empty_page_cache():
     """
     Each test starts with no rendered page kept: a rolled-back test database can repeat a catalog version
