@@ -2,12 +2,14 @@
 Load benchmark: the public pages against a static file of similar size, served by the same gunicorn.
 
     make bench                      # SQLite; BENCH_DATABASE_URL=postgres://... for PostgreSQL
-    .venv/bin/python bench/load.py --duration 10 --connections 64
+    .venv/bin/python bench/load.py --rounds 3 --duration 5 --connections 64
 
 Starts gunicorn (gunicorn.conf.py, production mode behind a pretend TLS-ending load balancer) on a free
-loopback port, twice: once with the render cache, once rendering every request. wrk measures each page
-uncached (a plain GET), as a 304 (If-None-Match) and, last, every page in turn at 256 connections for
-the error count. Results are printed as Markdown and kept in bench/results/.
+loopback port, twice: once with the render cache, once rendering every request. In each round wrk
+measures the static file, then each page as a plain GET and as a 304 (If-None-Match); medians over the
+rounds are quoted, and each ratio pairs a page with the static file of the same round. Last, every page
+in turn at 256 connections for 30 s gives the error count. Results are printed as Markdown and kept in
+bench/results/.
 """
 
 import argparse
@@ -137,36 +139,53 @@ def rotating_script(paths):
     return handle.name
 
 
-def row(name, result, ceiling):
+def median_result(rounds, ceilings):
+    """Medians over the rounds; the ratio pairs each round with the static file measured in that round."""
+    return {
+        "rps": statistics.median(result["rps"] for result in rounds),
+        "p50": statistics.median(result["p50"] for result in rounds),
+        "p99": statistics.median(result["p99"] for result in rounds),
+        "ratio": statistics.median(result["rps"] / ceiling for result, ceiling in zip(rounds, ceilings, strict=True)),
+        "errors": sum(result["errors"] for result in rounds),
+        "rounds": rounds,
+    }
+
+
+def row(name, result):
     return (
         f"| {name} | {result['rps']:.0f} | {result['p50'] * 1000:.1f} | {result['p99'] * 1000:.1f} "
-        f"| {result['rps'] / ceiling:.2f}x | {result['errors']} |"
+        f"| {result['ratio']:.2f}x | {result['errors']} |"
     )
 
 
-def measure(server, label, duration, connections, static_url, lines):
-    static = wrk(server.base + static_url, duration, connections)
+def measure(server, label, duration, connections, rounds, static_url, lines):
+    """Each round measures the static file, then every page plain and as a 304, so noise hits all alike."""
+    targets = {"static file (ceiling)": (static_url, ())}
+    for name, path in PAGES.items():
+        etag = server.get(path)[0]["ETag"]
+        targets[name] = (path, ())
+        targets[f"{name}, 304"] = (path, (("If-None-Match", etag),))
+    runs = {name: [] for name in targets}
+    for _ in range(rounds):
+        for name, (path, headers) in targets.items():
+            runs[name].append(wrk(server.base + path, duration, connections, headers))
+    ceilings = [result["rps"] for result in runs["static file (ceiling)"]]
+    results = {name: median_result(rounds_run, ceilings) for name, rounds_run in runs.items()}
     lines += [
         f"### {label}",
         "",
         "| Target | Requests/s | p50 ms | p99 ms | Ratio to static | Errors |",
         "|---|---:|---:|---:|---:|---:|",
-        row("static file (ceiling)", static, static["rps"]),
+        *(row(name, result) for name, result in results.items()),
+        "",
     ]
-    results = {"static": static}
-    for name, path in PAGES.items():
-        headers, _ = server.get(path)
-        results[name] = wrk(server.base + path, duration, connections)
-        results[f"{name} 304"] = wrk(server.base + path, duration, connections, [("If-None-Match", headers["ETag"])])
-        lines.append(row(name, results[name], static["rps"]))
-        lines.append(row(f"{name}, 304", results[f"{name} 304"], static["rps"]))
-    lines.append("")
     return results
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--duration", type=int, default=10, help="seconds per measurement (default 10)")
+    parser.add_argument("--duration", type=int, default=5, help="seconds per measurement (default 5)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of every measurement; medians are quoted")
     parser.add_argument("--connections", type=int, default=64, help="connections per measurement (default 64)")
     parser.add_argument("--stress-duration", type=int, default=30)
     parser.add_argument("--stress-connections", type=int, default=256)
@@ -185,7 +204,7 @@ def main():
         "",
         f"{os.cpu_count()} cores shared by gunicorn and wrk; load average before: "
         f"{' '.join(f'{load:.2f}' for load in os.getloadavg())}; database: {database_url.split(':')[0]}; "
-        f"{args.connections} connections, {args.duration} s each.",
+        f"{args.connections} connections; medians of {args.rounds} rounds of {args.duration} s each.",
         "",
     ]
     summary = {}
@@ -200,7 +219,7 @@ def main():
                     f"Page sizes {', '.join(f'{size / 1024:.1f} KB' for size in sizes)}; static file "
                     f"`{static_url}` {static_size / 1024:.1f} KB.\n"
                 )
-            summary[label] = measure(server, label, args.duration, args.connections, static_url, lines)
+            summary[label] = measure(server, label, args.duration, args.connections, args.rounds, static_url, lines)
             if page_cache:
                 stress = wrk(
                     server.base + "/",

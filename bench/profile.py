@@ -75,6 +75,7 @@ def main():
     parser.add_argument("--count", type=int, default=500, help="requests per measurement (default 500)")
     parser.add_argument("--only", help="one page name from bench/load.py's PAGES, or 'floor' for static and /healthz")
     parser.add_argument("--304", dest="not_modified", action="store_true", help="conditional requests only")
+    parser.add_argument("--rendered", action="store_true", help="rendered pages only (render cache off)")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="explorer-profile-"))
@@ -109,6 +110,10 @@ def main():
     if args.only == "floor":
         pages = {}
     for name, path in pages.items():
+        if args.rendered:
+            settings.EXPLORER_PAGE_CACHE = False
+            print(f"| {name}, rendered | {run(app, path, {}, args.count)[0]:.0f} |")
+            continue
         etag = app_etag(path)
         not_modified, status = run(app, path, {"If-None-Match": etag}, args.count)
         assert status.startswith("304"), status
