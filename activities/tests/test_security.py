@@ -69,6 +69,22 @@ def test_admin_nonce_matches_the_csp(client, catalog, django_user_model):
     assert csp_directives(response)["script-src"] == ["'self'"]
 
 
+def test_debug_mode_reports_the_csp_instead_of_enforcing_it():
+    """With DEBUG on (`make dev`), Django's inline-styled debug pages work and violations are only reported."""
+    script = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.SECURE_CSP, s.SECURE_CSP_REPORT_ONLY['script-src']]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "explorer.settings", "DJANGO_DEBUG": "1"},
+        capture_output=True,
+        text=True,
+    )
+    assert json.loads(result.stdout.splitlines()[-1]) == [{}, ["'self'"]], result.stderr
+
+
 def test_cookies_are_httponly_and_samesite(client):
     """The CSRF cookie is HttpOnly and SameSite=Lax (Secure too in production, tested below)."""
     cookie = client.get("/admin/login/").cookies[settings.CSRF_COOKIE_NAME]
