@@ -146,8 +146,9 @@ class NotModifiedMiddleware:
         etag = page_etag(request) if getattr(match.func, "catalog_page", False) else None
         if etag is None:
             return None
+        last_modified = int(page_last_modified(request).timestamp())
         headers = validated(HttpResponse())
         headers["ETag"] = etag
-        headers["Last-Modified"] = http_date(page_last_modified(request).timestamp())
-        response = get_conditional_response(request, etag=etag, last_modified=None, response=headers)
+        headers["Last-Modified"] = http_date(last_modified)
+        response = get_conditional_response(request, etag=etag, last_modified=last_modified, response=headers)
         return response if response is not None and response.status_code == 304 else None

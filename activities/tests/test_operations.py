@@ -138,6 +138,16 @@ def test_not_modified_before_the_stack_matches_the_views_answer(catalog):
     assert set(early.headers["Vary"].split(", ")) == set(late.headers["Vary"].split(", ")) == {"Cookie", "HX-Request"}
 
 
+def test_if_modified_since_alone_answers_304(catalog, django_assert_num_queries):
+    """A client that only sends If-Modified-Since gets a 304 as cheaply as one sending If-None-Match."""
+    last_modified = Client().get("/activities/").headers["Last-Modified"]
+    # One query, for the catalog's version; no session or page query runs.
+    with django_assert_num_queries(1):
+        response = Client().get("/activities/", headers={"If-Modified-Since": last_modified})
+    assert response.status_code == 304
+    assert response.headers["Last-Modified"] == last_modified
+
+
 def test_not_modified_checks_the_host(catalog):
     """The early 304 still refuses a host that ALLOWED_HOSTS does not list."""
     etag = Client().get("/").headers["ETag"]
