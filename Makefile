@@ -8,6 +8,8 @@ PORT ?= 8000
 TEST_WORKERS ?= auto
 # Debian packages the tests need: the browser that Playwright drives.
 APT_PACKAGES := chromium
+# The load generator for `make bench`.
+BENCH_PACKAGES := wrk
 
 .PHONY: run dev test lint format install system-deps db admin-password bench clean
 
@@ -47,6 +49,10 @@ system-deps: ## Debian packages for the browser tests (apt-get, as root or throu
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
+
+bench: install ## Load benchmark on loopback (about 5 minutes): gunicorn + whitenoise measured by wrk
+	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="$(BENCH_PACKAGES)"
+	$(BIN)/python bench/load.py $(BENCH_ARGS)
 
 db: install ## Migrate, then load the catalog into an empty database (edits are never overwritten)
 	$(BIN)/python manage.py migrate --noinput -v0

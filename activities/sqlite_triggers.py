@@ -8,7 +8,10 @@ current is rebuilt, since writes made while it was missing went unrecorded.
 import re
 from importlib import import_module
 
+from django.apps import apps
 from django.db import connections
+
+from activities import catalog_version
 
 CREATE_TRIGGER = re.compile(r"\s*CREATE TRIGGER (\w+)", re.IGNORECASE)
 
@@ -49,4 +52,26 @@ def restore(using="default", **kwargs):
             if missing:
                 for statement in repairs:
                     cursor.execute(statement)
+        if ("table", catalog_version.TABLE) in existing:
+            for table in catalog_tables():
+                if ("table", table) not in existing:
+                    continue
+                for event in catalog_version.SQLITE_EVENTS:
+                    if ("trigger", catalog_version.trigger_name(table, event)) not in existing:
+                        cursor.execute(
+                            catalog_version.create_sql("sqlite", table)[catalog_version.SQLITE_EVENTS.index(event)]
+                        )
+                        recreated.append(catalog_version.trigger_name(table, event))
+            if any("bumps_catalog_version" in name for name in recreated):
+                # Writes made while a trigger was missing did not count: count one now.
+                cursor.execute(catalog_version.SQLITE_BUMP)
     return recreated
+
+
+def catalog_tables():
+    """Every table of the activities app but the version's own: all of them bump the catalog version."""
+    return {
+        model._meta.db_table
+        for model in apps.get_app_config("activities").get_models(include_auto_created=True)
+        if model._meta.db_table != catalog_version.TABLE
+    }

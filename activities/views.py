@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.vary import vary_on_headers
 
 from activities import diagrams, exports
+from activities.conditional import catalog_page
 from activities.filters import ActivityFilter
 from activities.models import Activity, Catalog, Category, Destination, Relation
 
@@ -15,6 +16,7 @@ def page_or_fragment(request, template, partial):
     return template
 
 
+@catalog_page
 def home(request):
     """The article's overview, the categories in article order with their counts, and a search form."""
     categories = list(Category.objects.with_activity_counts())
@@ -31,6 +33,7 @@ def home(request):
     )
 
 
+@catalog_page
 @vary_on_headers("HX-Request")
 def category_detail(request, slug):
     """One category's activities, narrowed by the same FilterSet as the full list."""
@@ -50,6 +53,7 @@ def category_detail(request, slug):
     )
 
 
+@catalog_page
 @vary_on_headers("HX-Request")
 def activity_list(request):
     """Every activity, narrowed by the FilterSet; the URL holds the whole state."""
@@ -67,6 +71,7 @@ def activity_list(request):
     )
 
 
+@catalog_page
 def activity_detail(request, slug):
     """One activity, with its destinations, its related activities and its neighbours in the category."""
     activity = get_object_or_404(Activity.objects.for_listing().prefetch_related("destinations"), slug=slug)
@@ -91,6 +96,7 @@ def activity_export(request, export_format):
     return exports.export_response(activity_filter.qs, export_format, f"activities.{export_format}")
 
 
+@catalog_page
 def destination_detail(request, slug):
     """What one destination receives, grouped by category, with the exports and an empty state."""
     destination = get_object_or_404(Destination, slug=slug)

@@ -7,10 +7,14 @@ switches on the strict mode, which refuses to start without its secrets.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+from explorer.logs import JSON_FORMATTER
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -44,6 +48,14 @@ else:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+if PRODUCTION:
+    for name, why in [
+        ("DJANGO_ALLOWED_HOSTS", "Django answers only the host names listed there (comma-separated)"),
+        ("DATABASE_URL", "every app server must share one database; a SQLite file serves one machine only"),
+    ]:
+        if not os.environ.get(name, "").strip():
+            raise ImproperlyConfigured(f"{name} must be set when DJANGO_ENV=production: {why}.")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -54,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "django_htmx",
+    "axes",
     "activities",
     "simple_history",
     "import_export",
@@ -64,7 +77,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Next to whitenoise: a 304 for an unchanged public page costs little more than a static file.
+    "activities.conditional.NotModifiedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -73,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "explorer.urls"
@@ -87,6 +105,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -101,6 +120,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable server fails /healthz within seconds instead of hanging the worker.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -153,9 +175,82 @@ SPECTACULAR_SETTINGS = {
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
+
+# One JSON object per line on stdout, for whatever collects the app servers' output.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": JSON_FORMATTER},
+    "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # Its start-up banner would open every command's output.
+    "loggers": {"axes.apps": {"level": "WARNING"}},
+}
+
+# Security headers, on every response in every mode, so that local runs and the browser tests meet them too.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    # The admin's one inline <style> (a change list without actions) carries a nonce; nothing else is inline.
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+if DEBUG:
+    # Django's own debug pages use inline styles and scripts; with DEBUG on (`make dev`) the browser
+    # reports violations in its console instead of blocking them. Production never has DEBUG.
+    SECURE_CSP_REPORT_ONLY, SECURE_CSP = SECURE_CSP, {}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Sent only over HTTPS, so harmless on a laptop's plain HTTP.
+SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Nothing reads the CSRF token from the cookie: forms carry it in a hidden field.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+# Browsers refuse Secure cookies over plain HTTP, so only production (always HTTPS) sets them.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=PRODUCTION)
+# A load balancer that ends TLS says so in a header, e.g. DJANGO_SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto.
+# Set it only behind a proxy that overwrites that header: a client could otherwise claim HTTPS.
+if proxy_header := os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", "").strip():
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + proxy_header.upper().replace("-", "_"), "https")
+# Load balancers probe over plain HTTP; a redirect would read as a failed health check.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# The admin login: 5 failures lock out that user name from that address for 15 minutes. Attempts are kept
+# in the database, so every app server sees them.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind a load balancer REMOTE_ADDR is the balancer's: name the header it sets and how many proxies add to it.
+if client_ip_header := os.environ.get("DJANGO_CLIENT_IP_HEADER", "").strip():
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_" + client_ip_header.upper().replace("-", "_"), "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1"))
+
+EXPLORER_PAGE_CACHE = env_bool("EXPLORER_PAGE_CACHE", default=True)
+# Rendered public pages, keyed by the catalog's version (activities/conditional.py). The version is read
+# from the database on every request, so an app server can never serve a page older than the catalog;
+# each process keeps its own bounded copy, and nothing is lost when one restarts.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("EXPLORER_PAGE_CACHE_ENTRIES", "500"))},
+    },
 }

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0004_sync_plan'),
+        ('activities', '0005_catalog_version'),
     ]
 
     operations = [

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
 
 from activities.models import Activity, Category
@@ -11,6 +12,21 @@ def plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests sign in many times; the production hasher's deliberate slowness buys them nothing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    """
+    Each test starts with no rendered page kept: a rolled-back test database can repeat a catalog version
+    that an earlier test saw with other data.
+    """
+    caches["pages"].clear()
 
 
 @pytest.fixture

@@ -1,0 +1,158 @@
+"""
+Conditional GET and a render cache for the public pages, both keyed by the catalog's version.
+
+Database triggers change the version on every write to a catalog table (activities/catalog_version.py),
+whatever the path: the admin, an import, loaddata, QuerySet.update() or raw SQL. Validators built from it
+therefore change whenever a page might, and every app server reads the same version from the database.
+
+A page also depends on who asks and how: staff see an Admin link (so they get no validators and no cached
+copy), htmx asks for a fragment (HX-Request is in the validator and in Vary), and the query string picks
+the results (the whole of it is in the validator).
+"""
+
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpResponse
+from django.middleware.csp import get_nonce
+from django.urls import Resolver404, resolve
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+from django.views.decorators.http import condition
+
+from activities.models import CatalogVersion
+
+
+def catalog_version(request):
+    """The catalog's version, read once per request."""
+    if not hasattr(request, "_catalog_version"):
+        request._catalog_version = CatalogVersion.objects.current()
+    return request._catalog_version
+
+
+def anonymous(request):
+    """Whether the visitor is signed out (before AuthenticationMiddleware: has no session cookie at all)."""
+    if hasattr(request, "user"):
+        return not request.user.is_authenticated
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def page_etag(request, *args, **kwargs):
+    """A validator for this page as this visitor sees it, or None when the page has none."""
+    if not hasattr(request, "_catalog_etag"):
+        request._catalog_etag = None
+        version = catalog_version(request)
+        if version is not None and anonymous(request):
+            parts = (
+                str(version.changes),
+                version.changed.isoformat(),
+                request.META.get("HTTP_HX_REQUEST", ""),
+                # The API answers JSON or its browsable HTML page by the Accept header.
+                request.META.get("HTTP_ACCEPT", "") if request.path.startswith("/api/") else "",
+                request.path,
+                request.META.get("QUERY_STRING", ""),
+            )
+            digest = hashlib.blake2b("\n".join(parts).encode(errors="backslashreplace"), digest_size=16)
+            request._catalog_etag = f'"{digest.hexdigest()}"'
+    return request._catalog_etag
+
+
+def page_last_modified(request, *args, **kwargs):
+    """When the catalog last changed, for visitors whose page has a validator."""
+    if page_etag(request) is None:
+        return None
+    return catalog_version(request).changed
+
+
+def reusable(request, response):
+    """Whether another anonymous visitor may be sent this very response."""
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        # A page that holds a CSRF token or a CSP nonce belongs to one visitor.
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not get_nonce(request)
+    )
+
+
+def rendered_once_per_version(view):
+    """Serve a page from the render cache while the catalog's version (its ETag) stays the same."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        key = page_etag(request) if settings.EXPLORER_PAGE_CACHE else None
+        if key is None:
+            return view(request, *args, **kwargs)
+        pages = caches["pages"]
+        response = pages.get(key)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if reusable(request, response):
+                pages.set(key, response)
+        return response
+
+    return wrapper
+
+
+def validated(response):
+    """The headers every answer for a public page carries, 200 or 304."""
+    patch_vary_headers(response, ("Cookie", "HX-Request"))
+    # Browsers and CDNs may keep the page but must ask again before showing it.
+    patch_cache_control(response, no_cache=True)
+    return response
+
+
+def catalog_page(view, render_cache=True):
+    """A public page: ETag and Last-Modified from the catalog's version, 304 without rendering."""
+    # The API's responses are rendered after the view returns, by content negotiation: they are not cached.
+    inner = rendered_once_per_version(view) if render_cache else view
+    conditional = condition(etag_func=page_etag, last_modified_func=page_last_modified)(inner)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        return validated(conditional(request, *args, **kwargs))
+
+    wrapper.catalog_page = True
+    return wrapper
+
+
+class NotModifiedMiddleware:
+    """
+    Answer a conditional request for an unchanged public page from a visitor without a session, before
+    sessions, CSRF, authentication and messages run: profiling showed those to be most of a 304's cost.
+    Every other request, and any page that did change, goes on through the stack as usual.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.method in ("GET", "HEAD")
+            and ("HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META)
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        ):
+            response = self.not_modified(request)
+            if response is not None:
+                return response
+        return self.get_response(request)
+
+    def not_modified(self, request):
+        # The host check that CommonMiddleware would otherwise make (a bad host raises DisallowedHost: 400).
+        request.get_host()
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        etag = page_etag(request) if getattr(match.func, "catalog_page", False) else None
+        if etag is None:
+            return None
+        last_modified = int(page_last_modified(request).timestamp())
+        headers = validated(HttpResponse())
+        headers["ETag"] = etag
+        headers["Last-Modified"] = http_date(last_modified)
+        response = get_conditional_response(request, etag=etag, last_modified=last_modified, response=headers)
+        return response if response is not None and response.status_code == 304 else None

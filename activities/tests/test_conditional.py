@@ -1,0 +1,181 @@
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+
+from activities.models import Activity, Catalog, CatalogVersion, Category
+from activities.tests.public_urls import PUBLIC_URLS
+
+pytestmark = pytest.mark.django_db
+
+SOURCE = settings.BASE_DIR / "fixtures" / "source" / "system-activities.txt"
+
+
+def etag(url, **headers):
+    return Client().get(url, headers=headers).headers["ETag"]
+
+
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+def test_public_pages_send_validators(client, catalog, url):
+    """Public pages carry an ETag and Last-Modified, vary by HX-Request, and must be revalidated before reuse."""
+    response = client.get(url)
+    assert response.headers["ETag"].startswith('"')
+    assert response.headers["Last-Modified"].endswith(" GMT")
+    assert "HX-Request" in response.headers["Vary"]
+    assert "no-cache" in response.headers["Cache-Control"]
+
+
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+def test_unchanged_page_answers_304_without_rendering(client, catalog, url, django_assert_num_queries):
+    """A conditional request for an unchanged page answers 304 with no template rendered."""
+    first = client.get(url)
+    # One query, for the catalog's version: the page's own queries never run.
+    with django_assert_num_queries(1):
+        again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert again.templates == []
+    assert again.content == b""
+    assert again.headers["ETag"] == first.headers["ETag"]
+    by_date = client.get(url, headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert by_date.status_code == 304
+
+
+def test_repeat_visit_comes_from_the_render_cache(client, catalog, django_assert_num_queries):
+    """A second anonymous visit gets the same page without rendering it again."""
+    first = client.get("/activities/?q=email")
+    # One query, for the catalog's version, which keys the cached copy.
+    with django_assert_num_queries(1):
+        again = client.get("/activities/?q=email")
+    assert again.status_code == 200
+    assert again.templates == []
+    assert again.content == first.content
+
+
+def test_validators_differ_by_query_string_and_htmx(client, catalog):
+    """What changes the HTML changes the ETag: the query string, and htmx asking for a fragment."""
+    tags = {
+        etag("/activities/"),
+        etag("/activities/?q=email"),
+        etag("/activities/?q=email&q=sms"),
+        etag("/activities/?q=email", **{"HX-Request": "true"}),
+    }
+    assert len(tags) == 4
+
+
+def test_staff_get_no_validators_and_always_see_their_admin_link(staff_client, catalog):
+    """Staff pages (with their Admin link) are never cached and never answered 304 from an anonymous ETag."""
+    anonymous = Client().get("/")
+    assert "Admin</a>" not in anonymous.content.decode()
+    response = staff_client.get("/", headers={"If-None-Match": anonymous.headers["ETag"]})
+    assert response.status_code == 200
+    assert "ETag" not in response.headers
+    assert 'href="/admin/">Admin</a>' in response.content.decode()
+    assert "Admin</a>" not in Client().get("/").content.decode()
+
+
+def edit_in_admin(staff_client, tmp_path):
+    activity = Activity.objects.get(slug="sent-email")
+    fields = ("name", "slug", "kind", "position")
+    data = {field: getattr(activity, field) for field in fields} | {
+        "category": activity.category_id,
+        "definition": "Changed in the admin.",
+    }
+    assert staff_client.post(f"/admin/activities/activity/{activity.pk}/change/", data).status_code == 302
+
+
+def import_article(staff_client, tmp_path):
+    article = tmp_path / "article.txt"
+    article.write_text(SOURCE.read_text().replace("This activity is recorded when", "Changed by an import:", 1))
+    call_command("import_article", article, verbosity=0)
+
+
+def load_fixture(staff_client, tmp_path):
+    # loaddata saves raw: no signal handler would see this, only the database.
+    Activity.objects.all().delete()
+    call_command("loaddata", "catalog", verbosity=0)
+
+
+def update_queryset(staff_client, tmp_path):
+    Activity.objects.filter(slug="sent-email").update(definition="Changed by QuerySet.update().")
+
+
+def raw_sql(staff_client, tmp_path):
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE activities_activity SET definition = 'Changed by raw SQL.' WHERE slug = 'sent-email'")
+
+
+def bulk_create(staff_client, tmp_path):
+    Activity.objects.bulk_create(
+        [Activity(name="New one", slug="new-one", category=Category.objects.first(), definition="Added in bulk.")]
+    )
+
+
+def delete_one(staff_client, tmp_path):
+    Activity.objects.filter(slug="sent-email").delete()
+
+
+def edit_category(staff_client, tmp_path):
+    Category.objects.filter(slug="email").update(description="Changed category.")
+
+
+def edit_introduction(staff_client, tmp_path):
+    Catalog.objects.update(overview="Changed introduction.")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        edit_in_admin,
+        import_article,
+        load_fixture,
+        update_queryset,
+        raw_sql,
+        bulk_create,
+        delete_one,
+        edit_category,
+        edit_introduction,
+    ],
+)
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+def test_every_kind_of_write_changes_the_validators(staff_client, catalog, tmp_path, change, url):
+    """Whatever writes to the catalog, old validators stop matching and the next request renders afresh."""
+    before = Client().get(url)
+    change(staff_client, tmp_path)
+    after = Client().get(url, headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code in (200, 404)
+    if after.status_code == 200:
+        assert after.headers["ETag"] != before.headers["ETag"]
+        assert after.templates
+
+
+def test_every_catalog_table_has_its_triggers(catalog):
+    """Each table of the activities app bumps the catalog version: a new table without triggers fails here."""
+    from django.apps import apps
+
+    tables = {
+        model._meta.db_table
+        for model in apps.get_app_config("activities").get_models(include_auto_created=True)
+        if model is not CatalogVersion
+    }
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT event_object_table FROM information_schema.triggers "
+                "WHERE trigger_name LIKE '%%bumps_catalog_version%%'"
+            )
+        else:
+            cursor.execute(
+                "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?", ["%bumps_catalog_version%"]
+            )
+        tracked = {row[0] for row in cursor.fetchall()}
+    assert tables <= tracked, f"Add catalog_version.track() for {sorted(tables - tracked)} in a migration"
+
+
+def test_version_survives_a_flush(transactional_db):
+    """After a flush empties every table, the next write starts a new version rather than none."""
+    CatalogVersion.objects.all().delete()
+    assert CatalogVersion.objects.current() is None
+    call_command("load_catalog", verbosity=0)
+    assert CatalogVersion.objects.current().changes > 0
+    assert Client().get("/").headers["ETag"]

@@ -1,0 +1,155 @@
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client, RequestFactory
+from whitenoise.middleware import WhiteNoiseMiddleware
+
+pytestmark = pytest.mark.django_db
+
+
+def json_lines(text):
+    return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+
+
+def test_healthz_answers_ok_with_json(client):
+    """/healthz says the database answers, in JSON, and is never cached."""
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+    assert "no-cache" in response.headers["Cache-Control"]
+
+
+def test_healthz_answers_503_quickly_when_the_database_is_down(tmp_path):
+    """With the database unreachable, /healthz answers 503 within seconds and logs why as a JSON line."""
+    script = (
+        "import django; django.setup()\n"
+        "from django.test import Client\n"
+        "response = Client().get('/healthz', HTTP_HOST='localhost')\n"
+        "print('RESULT', response.status_code, response.content.decode())\n"
+    )
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "explorer.settings",
+        # Nothing listens on port 1: the connection is refused at once.
+        "DATABASE_URL": "postgres://explorer:wrong@127.0.0.1:1/nothing",
+    }
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=settings.BASE_DIR, env=environment, capture_output=True, text=True
+    )
+    assert time.monotonic() - started < 20
+    assert 'RESULT 503 {"status": "unavailable", "database": "unreachable"}' in result.stdout, result.stderr
+    logged = [line for line in json_lines(result.stdout) if line["logger"] == "explorer.views"]
+    assert logged[0]["level"] == "ERROR"
+    assert logged[0]["message"] == "Health check: the database did not answer"
+    assert "exc_info" in logged[0]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_gunicorn_serves_and_logs_json_lines(tmp_path):
+    """gunicorn, as `make run` starts it, serves the app and logs each request as one JSON object on stdout."""
+    port = free_port()
+    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "WEB_CONCURRENCY": "1"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                    assert response.status == 200
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+    lines = json_lines(output)
+    access = [line for line in lines if line["logger"] == "gunicorn.access"]
+    assert access[0]["method"] == "GET"
+    assert access[0]["path"] == "/healthz"
+    assert access[0]["status"] == "200"
+    assert any(line["logger"] == "gunicorn.error" and "Booting worker" in line["message"] for line in lines)
+    assert all(line.startswith("{") for line in output.splitlines() if line.strip()), output
+
+
+def test_gunicorn_workers_follow_the_core_count(monkeypatch):
+    """gunicorn runs two sync workers per core, plus one, unless WEB_CONCURRENCY says otherwise."""
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    namespace = {}
+    exec((settings.BASE_DIR / "gunicorn.conf.py").read_text(), namespace)
+    assert namespace["workers"] == os.cpu_count() * 2 + 1
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    exec((settings.BASE_DIR / "gunicorn.conf.py").read_text(), namespace)
+    assert namespace["workers"] == 3
+
+
+def test_static_files_have_hashed_names_and_cache_for_a_year(settings, tmp_path):
+    """Collected static files have content-hashed names and whitenoise lets browsers and CDNs keep them."""
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    hashed = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]["css/site.css"]
+    assert hashed != "css/site.css"
+    whitenoise = WhiteNoiseMiddleware(get_response=lambda request: None)
+    response = whitenoise(RequestFactory().get(f"/static/{hashed}"))
+    assert response.status_code == 200
+    max_age = dict(item.partition("=")[::2] for item in response.headers["Cache-Control"].split(", "))
+    assert int(max_age["max-age"]) >= 365 * 24 * 60 * 60
+    assert "immutable" in max_age
+
+
+def test_not_modified_before_the_stack_matches_the_views_answer(catalog):
+    """
+    A 304 answered early (no session cookie) carries the same validators and headers as one answered by
+    the view (a visitor with a session cookie but signed out).
+    """
+    etag = Client().get("/categories/email/").headers["ETag"]
+    early = Client().get("/categories/email/", headers={"If-None-Match": etag}, secure=True)
+    late_client = Client()
+    late_client.cookies[settings.SESSION_COOKIE_NAME] = "not-a-session"
+    late = late_client.get("/categories/email/", headers={"If-None-Match": etag}, secure=True)
+    assert early.status_code == late.status_code == 304
+    for header in ("ETag", "Last-Modified", "Cache-Control", "Content-Security-Policy", "Strict-Transport-Security"):
+        assert early.headers[header] == late.headers[header]
+    assert set(early.headers["Vary"].split(", ")) == set(late.headers["Vary"].split(", ")) == {"Cookie", "HX-Request"}
+
+
+def test_if_modified_since_alone_answers_304(catalog, django_assert_num_queries):
+    """A client that only sends If-Modified-Since gets a 304 as cheaply as one sending If-None-Match."""
+    last_modified = Client().get("/activities/").headers["Last-Modified"]
+    # One query, for the catalog's version; no session or page query runs.
+    with django_assert_num_queries(1):
+        response = Client().get("/activities/", headers={"If-Modified-Since": last_modified})
+    assert response.status_code == 304
+    assert response.headers["Last-Modified"] == last_modified
+
+
+def test_not_modified_checks_the_host(catalog):
+    """The early 304 still refuses a host that ALLOWED_HOSTS does not list."""
+    etag = Client().get("/").headers["ETag"]
+    response = Client().get("/", headers={"If-None-Match": etag}, HTTP_HOST="evil.example.com")
+    assert response.status_code == 400
