@@ -89,7 +89,7 @@ class ActivityFilter(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         return queryset.search(self.search_query or value)
 
-    def filter_destination(self, queryset, name, value):
+    def filter_destination(self, queryset, name, value: list[str]):
         return queryset.synced_to(value)
 
     @cached_property
@@ -105,6 +105,13 @@ class ActivityFilter(django_filters.FilterSet):
     def destination_facet(self):
         """Every destination with how many results it would keep, counted without the destination filter itself."""
         return list(Destination.objects.with_activity_counts(self.filtered_without("destination")))
+
+    def count(self):
+        """How many results there are, added up from the category facet's counts rather than one more query."""
+        if not self.is_valid():
+            return 0
+        chosen = set(self.form.cleaned_data.get("category") or ())
+        return sum(category.activity_count for category in self.category_facet if not chosen or category.slug in chosen)
 
     def results(self):
         """The filtered activities, or none when a parameter is invalid (the form says which)."""

@@ -1,8 +1,9 @@
+import json
 from datetime import UTC, datetime
 
 from django.db import connections, models, transaction
 from django.db.models import Count, F, OuterRef, Q, StringAgg, Subquery, Value
-from django.db.models.functions import Greatest, Least, Lower
+from django.db.models.functions import Cast, Greatest, JSONObject, Least, Lower
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -60,7 +61,25 @@ class Catalog(models.Model):
         return self.title
 
 
+EDGE_FIELDS = ("id", "slug", "name", "position")
+
+
 class CategoryQuerySet(models.QuerySet):
+    def with_lifecycle(self):
+        """Annotate `lifecycle_edges`: the category's *follows* relations, as JSON lines in the same query."""
+        edge = JSONObject(
+            **{f"{end}_{name}": F(f"{end}_activity__{name}") for end in ("from", "to") for name in EDGE_FIELDS}
+        )
+        edges = (
+            Relation.objects.follows()
+            .filter(from_activity__category=OuterRef("pk"), to_activity__category=OuterRef("pk"))
+            .order_by()
+            .values("kind")
+            .annotate(packed=StringAgg(Cast(edge, models.TextField()), Value("\n")))
+            .values("packed")
+        )
+        return self.annotate(lifecycle_edges=Subquery(edges))
+
     def with_activity_counts(self):
         """Annotate each category with `activity_count`, in one query, in display order."""
         return self.annotate(activity_count=Count("activities")).order_by(*self.model._meta.ordering)
@@ -110,6 +129,17 @@ class Category(Versioned):
     def heading(self):
         """The article's own heading, which puts back the word the name drops."""
         return f"{self.name} activities"
+
+    def lifecycle_relations(self):
+        """The *follows* relations read by `with_lifecycle()`, as unsaved Relations with their two activities."""
+        relations = []
+        for line in filter(None, (getattr(self, "lifecycle_edges", None) or "").split("\n")):
+            record = json.loads(line)
+            from_activity, to_activity = (
+                Activity(**{name: record[f"{end}_{name}"] for name in EDGE_FIELDS}) for end in ("from", "to")
+            )
+            relations.append(Relation(kind=Relation.Kind.FOLLOWS, from_activity=from_activity, to_activity=to_activity))
+        return relations
 
 
 class ActivityQuerySet(models.QuerySet):
@@ -182,20 +212,19 @@ class ActivityQuerySet(models.QuerySet):
         for activity in self:
             activity.destinations.set(destinations)
 
-    def neighbours(self, activity):
-        """The activities just before and after this one in its category, as (previous, next)."""
-        siblings = self.filter(category_id=activity.category_id)
-        previous = (
-            siblings.filter(Q(position__lt=activity.position) | Q(position=activity.position, name__lt=activity.name))
-            .order_by("-position", "-name")
-            .first()
+    def with_neighbours(self):
+        """Annotate the slug and name of the activity just before and just after each one in its category."""
+        siblings = Activity.objects.filter(category_id=OuterRef("category_id")).order_by()
+        before = Q(position__lt=OuterRef("position")) | Q(position=OuterRef("position"), name__lt=OuterRef("name"))
+        after = Q(position__gt=OuterRef("position")) | Q(position=OuterRef("position"), name__gt=OuterRef("name"))
+        previous = siblings.filter(before).order_by("-position", "-name")
+        following = siblings.filter(after).order_by("position", "name")
+        return self.annotate(
+            previous_slug=Subquery(previous.values("slug")[:1]),
+            previous_name=Subquery(previous.values("name")[:1]),
+            next_slug=Subquery(following.values("slug")[:1]),
+            next_name=Subquery(following.values("name")[:1]),
         )
-        following = (
-            siblings.filter(Q(position__gt=activity.position) | Q(position=activity.position, name__gt=activity.name))
-            .order_by("position", "name")
-            .first()
-        )
-        return previous, following
 
 
 class Activity(Versioned):
@@ -242,6 +271,15 @@ class Activity(Versioned):
 
     def natural_key(self):
         return (self.slug,)
+
+    def neighbours(self):
+        """The (previous, next) activities read by `with_neighbours()`, as unsaved copies enough for a link."""
+        return tuple(
+            Activity(slug=getattr(self, f"{side}_slug"), name=getattr(self, f"{side}_name"))
+            if getattr(self, f"{side}_slug", None)
+            else None
+            for side in ("previous", "next")
+        )
 
     @property
     def synced_slugs(self):

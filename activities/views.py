@@ -37,7 +37,7 @@ def home(request):
 @vary_on_headers("HX-Request")
 def category_detail(request, slug):
     """One category's activities, narrowed by the same FilterSet as the full list."""
-    category = get_object_or_404(Category, slug=slug)
+    category = get_object_or_404(Category.objects.with_lifecycle(), slug=slug)
     activity_filter = ActivityFilter(request.GET, queryset=Activity.objects.in_category(slug).with_destination_slugs())
     return render(
         request,
@@ -48,7 +48,7 @@ def category_detail(request, slug):
             "activities": activity_filter.results(),
             "destinations": activity_filter.destination_facet,
             "destination_choices": activity_filter.destination_choices(),
-            "lifecycle": diagrams.lifecycle(Relation.objects.follows().within_category(category)),
+            "lifecycle": diagrams.lifecycle(category.lifecycle_relations()),
         },
     )
 
@@ -58,7 +58,10 @@ def category_detail(request, slug):
 def activity_list(request):
     """Every activity, narrowed by the FilterSet; the URL holds the whole state."""
     activity_filter = ActivityFilter(request.GET, queryset=Activity.objects.for_listing().with_destination_slugs())
-    page = Paginator(activity_filter.results(), settings.ACTIVITIES_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(activity_filter.results(), settings.ACTIVITIES_PER_PAGE)
+    # The category facet has already counted the results, category by category.
+    paginator.count = activity_filter.count()
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         page_or_fragment(request, "activities/activity_list.html", "results"),
@@ -74,8 +77,10 @@ def activity_list(request):
 @catalog_page
 def activity_detail(request, slug):
     """One activity, with its destinations, its related activities and its neighbours in the category."""
-    activity = get_object_or_404(Activity.objects.for_listing().prefetch_related("destinations"), slug=slug)
-    previous, following = Activity.objects.neighbours(activity)
+    activity = get_object_or_404(
+        Activity.objects.for_listing().with_neighbours().prefetch_related("destinations"), slug=slug
+    )
+    previous, following = activity.neighbours()
     return render(
         request,
         "activities/activity_detail.html",

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test import Client
 
 from activities.models import Activity, Catalog, CatalogVersion, Category
+from activities.tests.conftest import inline_management
 from activities.tests.public_urls import PUBLIC_URLS
 
 pytestmark = pytest.mark.django_db
@@ -76,12 +77,12 @@ def test_staff_get_no_validators_and_always_see_their_admin_link(staff_client, c
 
 def edit_in_admin(staff_client, tmp_path):
     activity = Activity.objects.get(slug="sent-email")
-    fields = ("name", "slug", "kind", "position")
-    data = {field: getattr(activity, field) for field in fields} | {
-        "category": activity.category_id,
-        "definition": "Changed in the admin.",
-    }
-    assert staff_client.post(f"/admin/activities/activity/{activity.pk}/change/", data).status_code == 302
+    url = f"/admin/activities/activity/{activity.pk}/change/"
+    page = staff_client.get(url)
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data |= inline_management(page) | {"definition": "Changed in the admin."}
+    assert staff_client.post(url, data).status_code == 302
 
 
 def import_article(staff_client, tmp_path):
@@ -146,7 +147,8 @@ def test_every_kind_of_write_changes_the_validators(staff_client, catalog, tmp_p
     assert after.status_code in (200, 404)
     if after.status_code == 200:
         assert after.headers["ETag"] != before.headers["ETag"]
-        assert after.templates
+        # Pages render a template afresh; the API renders JSON, so its body is what shows it ran.
+        assert after.templates or (url.startswith("/api/") and after.content)
 
 
 def test_every_catalog_table_has_its_triggers(catalog):

@@ -63,6 +63,10 @@ def test_gunicorn_serves_and_logs_json_lines(tmp_path):
     """gunicorn, as `make run` starts it, serves the app and logs each request as one JSON object on stdout."""
     port = free_port()
     environment = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "WEB_CONCURRENCY": "1"}
+    # As `make run` does first: whitenoise serves the collected files.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=settings.BASE_DIR, check=True
+    )
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"],
         cwd=settings.BASE_DIR,
