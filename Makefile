@@ -11,7 +11,7 @@ APT_PACKAGES := chromium
 # The load generator for `make bench`.
 BENCH_PACKAGES := wrk
 
-.PHONY: run dev test lint format install system-deps db admin-password bench clean
+.PHONY: run dev test lint format install system-deps db admin-password bench bench-search bench-load clean
 
 run: db ## Serve the whole product at http://127.0.0.1:8000 (SQLite, static files through whitenoise)
 	$(BIN)/python manage.py collectstatic --noinput -v0
@@ -50,7 +50,9 @@ system-deps: ## Debian packages for the browser tests (apt-get, as root or throu
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-bench: install ## Load benchmark on loopback (about 5 minutes): gunicorn + whitenoise measured by wrk
+bench: bench-search bench-load ## Every benchmark; figures go to BENCHMARKS.md by hand
+
+bench-load: install ## Load benchmark on loopback (about 5 minutes): gunicorn + whitenoise measured by wrk
 	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="$(BENCH_PACKAGES)"
 	$(BIN)/python bench/load.py $(BENCH_ARGS)
 
@@ -58,7 +60,7 @@ db: install ## Migrate, then load the catalog into an empty database (edits are 
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py load_catalog
 
-bench: install ## Search at 100,000 synthetic activities against the naive scan (SQLite; DATABASE_URL for another engine)
+bench-search: install ## Search at 100,000 synthetic activities against the naive scan (SQLite; DATABASE_URL for another engine)
 	$(BIN)/python bench/search_bench.py
 
 admin-password: install ## Give the local admin user a new random password, and print it
