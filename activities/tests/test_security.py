@@ -144,7 +144,9 @@ PRODUCTION_ENV = {
 
 
 def run_in_production(args, **env):
-    environment = {**os.environ, **PRODUCTION_ENV, **env}
+    # The browser tests' relaxation of async safety belongs to the test process, never to a deployment.
+    inherited = {name: value for name, value in os.environ.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {**inherited, **PRODUCTION_ENV, **env}
     environment = {name: value for name, value in environment.items() if value is not None}
     return subprocess.run(
         [sys.executable, *args], cwd=settings.BASE_DIR, env=environment, capture_output=True, text=True, timeout=120
