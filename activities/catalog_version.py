@@ -31,7 +31,9 @@ SQLITE_EVENTS = ("insert", "update", "delete")
 
 
 def trigger_name(table, event=""):
-    return f"{table}_bumps_catalog_version{'_' + event if event else ''}"
+    name = f"{table}_bumps_catalog_version{'_' + event if event else ''}"
+    # PostgreSQL cuts identifiers at 63 bytes, which would lose the suffix that names the trigger's purpose.
+    return name if len(name) <= 63 else name.removeprefix("activities_")
 
 
 def create_sql(vendor, table):
