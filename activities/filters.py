@@ -23,6 +23,24 @@ class FacetChoice:
     params: dict
 
 
+def toggles(name, items, chosen):
+    """Facet choices for a repeatable parameter: each (value, label, count) adds itself to `chosen`, or leaves it."""
+    return [
+        FacetChoice(
+            name=name,
+            value=value,
+            label=label,
+            count=count,
+            active=value in chosen,
+            params={
+                name: [other for other in chosen if other != value] if value in chosen else [*chosen, value],
+                "page": None,
+            },
+        )
+        for value, label, count in items
+    ]
+
+
 class SlugsField(forms.MultipleChoiceField):
     """Several slugs, checked for shape here; whether each names a destination, `ActivityFilterForm` checks."""
 
@@ -139,22 +157,9 @@ class ActivityFilter(django_filters.FilterSet):
         """The "Synced to" facet: each destination as a toggle, counted without the destination filter itself."""
         self.is_valid()
         chosen = list(getattr(self.form, "cleaned_data", {}).get("destination") or ())
-        return [
-            FacetChoice(
-                name="destination",
-                value=destination.slug,
-                label=destination.name,
-                count=destination.activity_count,
-                active=destination.slug in chosen,
-                params={
-                    "destination": [slug for slug in chosen if slug != destination.slug]
-                    if destination.slug in chosen
-                    else [*chosen, destination.slug],
-                    "page": None,
-                },
-            )
-            for destination in self.destination_facet
-        ]
+        return toggles(
+            "destination", [(item.slug, item.name, item.activity_count) for item in self.destination_facet], chosen
+        )
 
     def facets(self):
         """Category and kind choices with their counts; each facet counts every other filter but not its own."""
@@ -169,22 +174,9 @@ class ActivityFilter(django_filters.FilterSet):
             )
             for value in Activity.Kind.values
         }
-        categories = [
-            FacetChoice(
-                name="category",
-                value=category.slug,
-                label=category.name,
-                count=category.activity_count,
-                active=category.slug in chosen,
-                params={
-                    "category": [slug for slug in chosen if slug != category.slug]
-                    if category.slug in chosen
-                    else [*chosen, category.slug],
-                    "page": None,
-                },
-            )
-            for category in counted
-        ]
+        categories = toggles(
+            "category", [(category.slug, category.name, category.activity_count) for category in counted], chosen
+        )
         kinds = [
             FacetChoice(
                 name="kind",

@@ -79,3 +79,11 @@ def inline_management(response):
                 if value is not None:
                     data[form.add_prefix(name)] = value
     return data
+
+
+def admin_change_data(client, url, **changes):
+    """What the admin's change page at `url` posts when an editor changes only `changes`."""
+    page = client.get(url)
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    return data | inline_management(page) | changes

@@ -1,7 +1,7 @@
 import pytest
 
 from activities.models import Activity, Category
-from activities.tests.conftest import inline_management
+from activities.tests.conftest import admin_change_data
 
 pytestmark = pytest.mark.django_db
 
@@ -10,11 +10,9 @@ def test_admin_edit_changes_public_page(staff_client, catalog):
     """A definition changed through the admin shows on the activity's public page."""
     activity = Activity.objects.get(slug="opened-email")
     url = f"/admin/activities/activity/{activity.pk}/change/"
-    page = staff_client.get(url)
-    form = page.context["adminform"].form
-    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
-    data.update(inline_management(page))
-    data["definition"] = "Recorded when the recipient opens the email, as counted by the tracking pixel."
+    data = admin_change_data(
+        staff_client, url, definition="Recorded when the recipient opens the email, as counted by the tracking pixel."
+    )
     response = staff_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     public = staff_client.get("/activities/opened-email/").content.decode()

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test import Client
 
 from activities.models import Activity, Catalog, CatalogVersion, Category
-from activities.tests.conftest import inline_management
+from activities.tests.conftest import admin_change_data
 from activities.tests.public_urls import PUBLIC_URLS
 
 pytestmark = pytest.mark.django_db
@@ -78,10 +78,7 @@ def test_staff_get_no_validators_and_always_see_their_admin_link(staff_client, c
 def edit_in_admin(staff_client, tmp_path):
     activity = Activity.objects.get(slug="sent-email")
     url = f"/admin/activities/activity/{activity.pk}/change/"
-    page = staff_client.get(url)
-    form = page.context["adminform"].form
-    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
-    data |= inline_management(page) | {"definition": "Changed in the admin."}
+    data = admin_change_data(staff_client, url, definition="Changed in the admin.")
     assert staff_client.post(url, data).status_code == 302
 
 

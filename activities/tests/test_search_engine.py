@@ -6,7 +6,7 @@ from django.db import connection
 
 from activities.models import Activity, Category, Synonym
 from activities.search import edit_distance, parse, understand
-from activities.tests.conftest import inline_management
+from activities.tests.conftest import admin_change_data
 
 pytestmark = pytest.mark.django_db
 
@@ -304,11 +304,7 @@ def test_admin_edits_are_searchable_at_once(staff_client, catalog):
     """A definition changed through the admin is found by its new words on the next search."""
     activity = Activity.objects.get(slug="opened-email")
     url = f"/admin/activities/activity/{activity.pk}/change/"
-    page = staff_client.get(url)
-    form = page.context["adminform"].form
-    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
-    data.update(inline_management(page))
-    data["definition"] = "Recorded when the tracking pixel loads."
+    data = admin_change_data(staff_client, url, definition="Recorded when the tracking pixel loads.")
     assert staff_client.post(url, data).status_code == 302
     assert names("pixel") == ["Opened email"]
     assert names("recipient opens") == []
