@@ -144,3 +144,22 @@ def test_activity_page_lists_relations_entered_on_the_other_activity(staff_clien
     html = staff_client.get(f"/admin/activities/activity/{ended.pk}/change/").content.decode()
     link = f'<a href="/admin/activities/relation/{relation.pk}/change/">'
     assert f"{link}Voice call started · opposite · Voice call ended</a>" in html
+
+
+def test_destination_changes_are_recorded_in_history(staff_client, catalog):
+    """Adding a destination to an activity, one at a time or in bulk, leaves a history entry listing it."""
+    activity = Activity.objects.get(slug="sent-email")
+    before = activity.history.count()
+    staff_client.post(
+        "/admin/activities/activity/",
+        {
+            "action": "change_destinations",
+            "_selected_action": [activity.pk],
+            "apply": "1",
+            "how": "add",
+            "destinations": [Destination.objects.get(slug="webhook").pk],
+        },
+    )
+    assert activity.history.count() > before
+    latest = activity.history.latest()
+    assert [row.destination.slug for row in latest.destinations.all()] == ["webhook"]
