@@ -84,20 +84,25 @@ class CategoryQuerySet(models.QuerySet):
         """Annotate each category with `activity_count`, in one query, in display order."""
         return self.annotate(activity_count=Count("activities")).order_by(*self.model._meta.ordering)
 
-    def with_facet_counts(self, activities, kinds_among):
-        """Every category with how many `activities` it holds, and per kind how many `kinds_among`, in one query."""
+    def with_facet_counts(self, activities, kinds_among=None):
+        """Every category with how many `activities` it holds, and per kind how many `kinds_among` (default: those)."""
         # Counting goes from the matching activities to their categories (grouped derived tables), never
         # through every activity of every category: a narrow search costs what it matches.
         of_kind = {f"{kind}_count": Count("pk", filter=Q(kind=kind)) for kind in Activity.Kind.values}
         grouped = activities.order_by().values("category_id").annotate(activity_count=Count("pk"))
-        by_kind = kinds_among.order_by().values("category_id").annotate(**of_kind)
-        tables = [(grouped.values("category_id", "activity_count"), ["activity_count"])]
-        if activities.query.sql_with_params() == kinds_among.query.sql_with_params():
-            # Without a kind filter both sets are the same: count them once.
-            tables = [(grouped.annotate(**of_kind).values("category_id", "activity_count", *of_kind), tables[0][1])]
-            tables[0][1].extend(of_kind)
+        if kinds_among is None:
+            tables = [
+                (
+                    grouped.annotate(**of_kind).values("category_id", "activity_count", *of_kind),
+                    ["activity_count", *of_kind],
+                )
+            ]
         else:
-            tables.append((by_kind.values("category_id", *of_kind), list(of_kind)))
+            by_kind = kinds_among.order_by().values("category_id").annotate(**of_kind)
+            tables = [
+                (grouped.values("category_id", "activity_count"), ["activity_count"]),
+                (by_kind.values("category_id", *of_kind), list(of_kind)),
+            ]
         quote = connections[self.db].ops.quote_name
         sql, params = self.order_by().query.sql_with_params()
         columns, joins, params = [], [], list(params)
