@@ -1,8 +1,8 @@
 """
 Search at 100,000 activities: the FTS engine against the naive icontains scan, on the same data, in one run.
 
-    make bench                      # SQLite, in a temporary file
-    DATABASE_URL=postgres://... make bench   # an empty PostgreSQL database of your choice
+    make bench-search                              # SQLite, in a temporary file
+    DATABASE_URL=postgres://... make bench-search  # an empty PostgreSQL database of your choice
 
 Prints p50 and p95 latency for 50 fixed queries (exact, prefix, typo, multi-word), each run the way
 the activity list runs it: the total count (added up from the category facet's grouped counts, as
