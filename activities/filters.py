@@ -113,11 +113,11 @@ class ActivityFilter(django_filters.FilterSet):
     @cached_property
     def category_facet(self):
         """Every category with its counts over the other filters: per kind, and in all (one grouped query)."""
-        return list(
-            Category.objects.with_facet_counts(
-                self.filtered_without("category"), kinds_among=self.filtered_without("category", "kind")
-            )
-        )
+        activities = self.filtered_without("category")
+        # Without a kind filter the kind counts come from the same activities, counted in the same pass.
+        kind_chosen = getattr(self.form, "cleaned_data", {}).get("kind")
+        kinds_among = self.filtered_without("category", "kind") if kind_chosen else None
+        return list(Category.objects.with_facet_counts(activities, kinds_among=kinds_among))
 
     @cached_property
     def destination_facet(self):

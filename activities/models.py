@@ -84,17 +84,39 @@ class CategoryQuerySet(models.QuerySet):
         """Annotate each category with `activity_count`, in one query, in display order."""
         return self.annotate(activity_count=Count("activities")).order_by(*self.model._meta.ordering)
 
-    def with_facet_counts(self, activities, kinds_among):
-        """Every category with how many `activities` it holds, and per kind how many `kinds_among`, in one query."""
-        of_kind = {
-            f"{kind}_count": Count(
-                "activities", filter=Q(activities__kind=kind, activities__in=kinds_among.values("pk"))
+    def with_facet_counts(self, activities, kinds_among=None):
+        """Every category with how many `activities` it holds, and per kind how many `kinds_among` (default: those)."""
+        # Counting goes from the matching activities to their categories (grouped derived tables), never
+        # through every activity of every category: a narrow search costs what it matches.
+        of_kind = {f"{kind}_count": Count("pk", filter=Q(kind=kind)) for kind in Activity.Kind.values}
+        grouped = activities.order_by().values("category_id").annotate(activity_count=Count("pk"))
+        if kinds_among is None:
+            tables = [
+                (
+                    grouped.annotate(**of_kind).values("category_id", "activity_count", *of_kind),
+                    ["activity_count", *of_kind],
+                )
+            ]
+        else:
+            by_kind = kinds_among.order_by().values("category_id").annotate(**of_kind)
+            tables = [
+                (grouped.values("category_id", "activity_count"), ["activity_count"]),
+                (by_kind.values("category_id", *of_kind), list(of_kind)),
+            ]
+        quote = connections[self.db].ops.quote_name
+        sql, params = self.order_by().query.sql_with_params()
+        columns, joins, params = [], [], list(params)
+        for number, (table, names) in enumerate(tables):
+            table_sql, table_params = table.query.sql_with_params()
+            joins.append(
+                f" LEFT JOIN ({table_sql}) counted{number} ON counted{number}.{quote('category_id')} = category.id"
             )
-            for kind in Activity.Kind.values
-        }
-        return self.annotate(
-            activity_count=Count("activities", filter=Q(activities__in=activities.values("pk"))), **of_kind
-        ).order_by(*self.model._meta.ordering)
+            columns += [f"COALESCE(counted{number}.{quote(name)}, 0) AS {quote(name)}" for name in names]
+            params += table_params
+        order = ", ".join(f"category.{quote(name)}" for name in self.model._meta.ordering)
+        return self.model.objects.db_manager(self.db).raw(
+            f"SELECT category.*, {', '.join(columns)} FROM ({sql}) category{''.join(joins)} ORDER BY {order}", params
+        )
 
 
 class Category(Versioned):
