@@ -186,3 +186,13 @@ def test_home_overview_bars_follow_the_data(client, catalog):
     assert (email_before.label, email_before.count, email_before.width) == ("Webhook", 0, 0)
     assert email_after.count == 2
     assert email_after.width > 0
+
+
+def test_api_filters_by_destination(client, catalog):
+    """The API takes the same destination filter: synced activities only, and a 400 naming an unknown one."""
+    sync("webhook", "sent-email", "clicked-sms")
+    body = client.get("/api/activities/", {"destination": "webhook"}).json()
+    assert [row["slug"] for row in body["results"]] == ["sent-email", "clicked-sms"]
+    response = client.get("/api/activities/", {"destination": "nowhere"})
+    assert response.status_code == 400
+    assert "destination" in response.json()
