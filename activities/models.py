@@ -24,7 +24,8 @@ class Versioned(models.Model):
     """
     Optimistic locking: every save of an existing row claims the version it was
     read at with one conditional UPDATE, so a save from a stale copy is refused
-    instead of overwriting the change made in between.
+    instead of overwriting the change made in between. The version lives on the
+    row, not in history, so a reverted copy always carries the current one.
     """
 
     version = models.PositiveIntegerField(
@@ -43,9 +44,6 @@ class Versioned(models.Model):
                 raise StaleEdit(self)
             self.version += 1
             return super().save(*args, **kwargs)
-
-
-# The version lives on the row, not in history, so a reverted copy always carries the current one.
 
 
 class Catalog(models.Model):
