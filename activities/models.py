@@ -367,12 +367,6 @@ class RelationQuerySet(models.QuerySet):
         """Only the *follows* relations: the edges of a lifecycle."""
         return self.filter(kind=Relation.Kind.FOLLOWS)
 
-    def within_category(self, category):
-        """Relations whose two activities both belong to this category, with both activities fetched."""
-        return self.filter(from_activity__category=category, to_activity__category=category).select_related(
-            "from_activity", "to_activity"
-        )
-
 
 class Relation(models.Model):
     """How two activities relate. Opposite and other-channel read both ways; `follows` has a direction."""

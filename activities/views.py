@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.vary import vary_on_headers
 
 from activities import diagrams, exports
 from activities.conditional import catalog_page
@@ -34,7 +33,6 @@ def home(request):
 
 
 @catalog_page
-@vary_on_headers("HX-Request")
 def category_detail(request, slug):
     """One category's activities, narrowed by the same FilterSet as the full list."""
     category = get_object_or_404(Category.objects.with_lifecycle(), slug=slug)
@@ -54,7 +52,6 @@ def category_detail(request, slug):
 
 
 @catalog_page
-@vary_on_headers("HX-Request")
 def activity_list(request):
     """Every activity, narrowed by the FilterSet; the URL holds the whole state."""
     activity_filter = ActivityFilter(request.GET, queryset=Activity.objects.for_listing().with_destination_slugs())
