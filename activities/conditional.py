@@ -11,11 +11,12 @@ the results (the whole of it is in the validator).
 """
 
 import hashlib
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.core.cache import caches
-from django.http import HttpResponse
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.middleware.csp import get_nonce
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -143,16 +144,29 @@ class NotModifiedMiddleware:
     def not_modified(self, request):
         # The host check that CommonMiddleware would otherwise make (a bad host raises DisallowedHost: 400).
         request.get_host()
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return None
-        etag = page_etag(request) if getattr(match.func, "catalog_page", False) else None
+        etag = page_etag(request) if is_catalog_page(request.path_info) else None
         if etag is None:
             return None
         last_modified = int(page_last_modified(request).timestamp())
-        headers = validated(HttpResponse())
-        headers["ETag"] = etag
-        headers["Last-Modified"] = http_date(last_modified)
-        response = get_conditional_response(request, etag=etag, last_modified=last_modified, response=headers)
-        return response if response is not None and response.status_code == 304 else None
+        # Without a response to copy, Django answers a bare 304 (or None): the headers go on it afterwards.
+        response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        if response is None or response.status_code != 304:
+            return None
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(last_modified)
+        return validated(response)
+
+
+@lru_cache(maxsize=1024)
+def is_catalog_page(path_info):
+    """Whether this path is served by a `catalog_page` view; resolving costs a 304 more than the rest of it."""
+    try:
+        return getattr(resolve(path_info).func, "catalog_page", False)
+    except Resolver404:
+        return False
+
+
+@receiver(setting_changed)
+def forget_resolved_pages(*, setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        is_catalog_page.cache_clear()

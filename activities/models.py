@@ -1,5 +1,6 @@
 import json
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from django.db import connections, models, transaction
 from django.db.models import Count, F, OuterRef, Q, StringAgg, Subquery, Value
@@ -447,6 +448,13 @@ class Synonym(models.Model):
         return [self.term, *(part.strip() for part in self.equivalents.split(",") if part.strip())]
 
 
+class Version(NamedTuple):
+    """A reading of the catalog's version: a tuple costs a 304 less than a model instance would."""
+
+    changes: int
+    changed: datetime
+
+
 class CatalogVersionManager(models.Manager):
     def current(self):
         """The catalog's version, or None when no row exists (a flushed database until its next write)."""
@@ -462,7 +470,7 @@ class CatalogVersionManager(models.Manager):
             changed = datetime.fromisoformat(changed)
         if timezone.is_naive(changed):
             changed = timezone.make_aware(changed, UTC)
-        return self.model(pk=self.model.ROW, changes=changes, changed=changed)
+        return Version(changes, changed)
 
 
 class CatalogVersion(models.Model):
