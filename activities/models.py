@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from activities.links import slug_url
+
 
 class StaleEdit(Exception):
     """A save made from a copy that someone else has changed since it was read."""
@@ -144,7 +146,7 @@ class Category(Versioned):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("activities:category_detail", args=[self.slug])
+        return slug_url("activities:category_detail", self.slug)
 
     @property
     def heading(self):
@@ -288,7 +290,7 @@ class Activity(Versioned):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("activities:activity_detail", args=[self.slug])
+        return slug_url("activities:activity_detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)
@@ -346,7 +348,7 @@ class Destination(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("activities:destination_detail", args=[self.slug])
+        return slug_url("activities:destination_detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)
