@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,6 +42,9 @@ PAGES = {
     "detail": "/activities/opened-email/",
     "API list": "/api/activities/",
 }
+# Live search as people type: htmx asks for the results fragment, and every query differs, so the render
+# cache never helps. The honest figure for search traffic.
+SEARCHES = "live search, a different query each time"
 # What a TLS-ending load balancer adds: production mode redirects plain HTTP otherwise.
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 
@@ -131,6 +135,34 @@ def wrk(url, duration, connections, headers=(), script=None):
     }
 
 
+def settle(server, quiet=0.02, limit=15):
+    """Wait until the server has worked off what the last wrk run left queued, so it doesn't count in the next."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        server.get("/healthz")
+        if time.monotonic() - started < quiet:
+            return
+        time.sleep(0.2)
+
+
+def distinct_searches():
+    """What live search sends as people type the catalog's words, each query once: a render cache never helps."""
+    records = json.loads((ROOT / "fixtures" / "catalog.json").read_text())
+    texts = [
+        (record["fields"]["name"], record["fields"]["definition"])
+        for record in records
+        if record["model"] == "activities.activity"
+    ]
+    typed = set()
+    for name, definition in texts:
+        words = re.findall(r"[a-z]+", name.lower())
+        # The name typed letter by letter, then each later word of the definition, the same way.
+        for phrase in [" ".join(words), *re.findall(r"[a-z]{4,}", definition.lower())]:
+            typed.update(phrase[:end] for end in range(3, len(phrase) + 1))
+    return [f"/activities/?q={urllib.parse.quote(query)}" for query in sorted(typed)]
+
+
 def rotating_script(paths):
     lines = ["local paths = {" + ", ".join(json.dumps(path) for path in paths) + "}", "local i = 0"]
     lines += ["request = function()", "  i = i + 1", "  return wrk.format(nil, paths[(i % #paths) + 1])", "end"]
@@ -166,10 +198,14 @@ def measure(server, label, duration, connections, rounds, static_url, lines):
         etag = server.get(path)[0]["ETag"]
         targets[name] = (path, ())
         targets[f"{name}, 304"] = (path, (("If-None-Match", etag),))
-    runs = {name: [] for name in targets}
+    searches = rotating_script(distinct_searches())
+    runs = {name: [] for name in [*targets, SEARCHES]}
     for _ in range(rounds):
         for name, (path, headers) in targets.items():
             runs[name].append(wrk(server.base + path, duration, connections, headers))
+            settle(server)
+        runs[SEARCHES].append(wrk(server.base + "/", duration, connections, (("HX-Request", "true"),), script=searches))
+        settle(server)
     ceilings = [result["rps"] for result in runs["static file (ceiling)"]]
     results = {name: median_result(rounds_run, ceilings) for name, rounds_run in runs.items()}
     lines += [
