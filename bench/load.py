@@ -190,7 +190,10 @@ def main():
     parser.add_argument("--connections", type=int, default=64, help="connections per measurement (default 64)")
     parser.add_argument("--stress-duration", type=int, default=30)
     parser.add_argument("--stress-connections", type=int, default=256)
+    parser.add_argument("--only", action="append", choices=PAGES, help="measure only this page (repeatable)")
     args = parser.parse_args()
+    for name in set(PAGES) - set(args.only or PAGES):
+        del PAGES[name]
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: `make bench` installs it from Debian's packages.")
 
