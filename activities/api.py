@@ -21,7 +21,7 @@ from rest_framework import generics, serializers
 from activities.filters import ActivityFilter
 from activities.models import Activity, Category
 
-# A stand-in slug that reverse() accepts and no URL prefix contains.
+# A stand-in slug that reverse() accepts; the last place it appears in the URL is where the slug goes.
 SLUG_MARK = "slug-mark"
 
 
@@ -35,7 +35,7 @@ class PageField(serializers.CharField):
     @cached_property
     def around_slug(self):
         # reverse() costs 10-20 µs: it runs once per response, and each row fills in its own slug.
-        before, after = reverse(self.view_name, args=[SLUG_MARK]).split(SLUG_MARK)
+        before, _, after = reverse(self.view_name, args=[SLUG_MARK]).rpartition(SLUG_MARK)
         return before, after
 
     def to_representation(self, value):
@@ -47,8 +47,9 @@ class PageField(serializers.CharField):
 # docstring: drf-spectacular would publish a docstring as every serializer's description in the schema.)
 class RowSerializer(serializers.ModelSerializer):
     def get_fields(self):
-        # ModelSerializer introspects the model for every new serializer; copying the result, as DRF copies
-        # declared fields, gives the same fields for a fraction of the cost.
+        # ModelSerializer introspects the model for every new serializer, and DRF deep-copies fields by
+        # building them anew. These fields only read, and keep no state but what binding sets on each copy
+        # (and PageField's URL around the slug, worked out on the copy): a shallow copy is enough.
         built = type(self).__dict__.get("_built_fields")
         if built is None:
             built = super().get_fields()
@@ -57,7 +58,7 @@ class RowSerializer(serializers.ModelSerializer):
 
     @cached_property
     def _readable_fields(self):
-        # DRF walks a generator over the fields for every row; a list made once serves every row.
+        # DRF's property runs a generator over the fields for every row; a list made once serves every row.
         return [field for field in self.fields.values() if not field.write_only]
 
     @classmethod
@@ -84,7 +85,7 @@ class ActivitySerializer(RowSerializer):
     class Meta:
         model = Activity
         fields = ("slug", "name", "category", "category_name", "kind", "position", "definition", "updated", "url")
-        # Times are stored in UTC and TIME_ZONE is UTC: naming the zone spares a lookup of the active one per row.
+        # Times are given in UTC (TIME_ZONE is UTC too); naming the zone spares a lookup of the active one per row.
         extra_kwargs = {"updated": {"default_timezone": UTC}}
 
 
