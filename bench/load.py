@@ -191,21 +191,24 @@ def row(name, result):
     )
 
 
-def measure(server, label, duration, connections, rounds, static_url, lines):
+def measure(server, label, duration, connections, rounds, static_url, lines, searches=True):
     """Each round measures the static file, then every page plain and as a 304, so noise hits all alike."""
     targets = {"static file (ceiling)": (static_url, ())}
     for name, path in PAGES.items():
         etag = server.get(path)[0]["ETag"]
         targets[name] = (path, ())
         targets[f"{name}, 304"] = (path, (("If-None-Match", etag),))
-    searches = rotating_script(distinct_searches())
-    runs = {name: [] for name in [*targets, SEARCHES]}
+    script = rotating_script(distinct_searches())
+    runs = {name: [] for name in [*targets, *([SEARCHES] if searches else [])]}
     for _ in range(rounds):
         for name, (path, headers) in targets.items():
             runs[name].append(wrk(server.base + path, duration, connections, headers))
             settle(server)
-        runs[SEARCHES].append(wrk(server.base + "/", duration, connections, (("HX-Request", "true"),), script=searches))
-        settle(server)
+        if searches:
+            runs[SEARCHES].append(
+                wrk(server.base + "/", duration, connections, (("HX-Request", "true"),), script=script)
+            )
+            settle(server)
     ceilings = [result["rps"] for result in runs["static file (ceiling)"]]
     results = {name: median_result(rounds_run, ceilings) for name, rounds_run in runs.items()}
     lines += [
@@ -226,7 +229,13 @@ def main():
     parser.add_argument("--connections", type=int, default=64, help="connections per measurement (default 64)")
     parser.add_argument("--stress-duration", type=int, default=30)
     parser.add_argument("--stress-connections", type=int, default=256)
+    parser.add_argument(
+        "--only", action="append", choices=[*PAGES, SEARCHES], help="measure only this page (repeatable)"
+    )
     args = parser.parse_args()
+    for name in set(PAGES) - set(args.only or PAGES):
+        del PAGES[name]
+    searches = not args.only or SEARCHES in args.only
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: `make bench` installs it from Debian's packages.")
 
@@ -256,7 +265,9 @@ def main():
                     f"Page sizes {', '.join(f'{size / 1024:.1f} KB' for size in sizes)}; static file "
                     f"`{static_url}` {static_size / 1024:.1f} KB.\n"
                 )
-            summary[label] = measure(server, label, args.duration, args.connections, args.rounds, static_url, lines)
+            summary[label] = measure(
+                server, label, args.duration, args.connections, args.rounds, static_url, lines, searches
+            )
             if page_cache:
                 stress = wrk(
                     server.base + "/",

@@ -80,7 +80,7 @@ def main():
     parser.add_argument(
         "--count", type=int, default=100, help="requests per batch (default 100; the best of 5 batches counts)"
     )
-    parser.add_argument("--only", help="one page name from bench/load.py's PAGES, or 'floor' for static and /healthz")
+    parser.add_argument("--only", help="a page name from bench/load.py's PAGES, a path, or 'floor' (static, /healthz)")
     parser.add_argument("--304", dest="not_modified", action="store_true", help="conditional requests only")
     parser.add_argument("--rendered", action="store_true", help="rendered pages only (render cache off)")
     args = parser.parse_args()
@@ -113,7 +113,7 @@ def main():
     if args.only in (None, "floor"):
         print(f"| static file (whitenoise) | {run(app, static_url(), {}, args.count)[0]:.0f} |")
         print(f"| /healthz (the middleware stack and one query) | {run(app, '/healthz', {}, args.count)[0]:.0f} |")
-    pages = PAGES if args.only in (None, "floor") else {args.only: PAGES[args.only]}
+    pages = PAGES if args.only in (None, "floor") else {args.only: PAGES.get(args.only, args.only)}
     if args.only == "floor":
         pages = {}
     for name, path in pages.items():

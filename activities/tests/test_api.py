@@ -1,8 +1,9 @@
 import re
+from datetime import UTC
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_script_prefix
 
 from activities.models import Activity, Category
 from activities.tests.conftest import grow_catalog
@@ -159,3 +160,118 @@ def test_bad_page_is_a_json_404(client, catalog, query):
     response = client.get(f"/api/activities/?{query}")
     assert response.status_code == 404
     assert "detail" in response.json()
+
+
+def every_row(client, url):
+    """The rows of every page of an API list, following `next`."""
+    rows = []
+    while url:
+        body = client.get(url).json()
+        rows += body["results"]
+        url = body["next"]
+    return rows
+
+
+def test_urls_in_json_are_the_pages_urls(client, catalog):
+    """Every activity's and category's `url` is its page on the site, exactly as get_absolute_url() gives it."""
+    activities = {activity.slug: activity for activity in Activity.objects.all()}
+    rows = every_row(client, "/api/activities/")
+    assert len(rows) == len(activities) == 69
+    for row in rows:
+        assert row["url"] == activities[row["slug"]].get_absolute_url()
+    categories = {category.slug: category for category in Category.objects.all()}
+    for row in every_row(client, "/api/categories/"):
+        assert row["url"] == categories[row["slug"]].get_absolute_url()
+    assert client.get(rows[0]["url"]).status_code == 200
+    assert client.get(client.get("/api/categories/email/").json()["url"]).status_code == 200
+
+
+def test_urls_follow_the_prefix_the_site_is_mounted_under(client, catalog):
+    """Mounted under a path prefix, the API's URLs carry it, request by request, as reverse() does."""
+    with override_script_prefix("/explorer/"):
+        assert client.get("/api/activities/sent-email/").json()["url"] == "/explorer/activities/sent-email/"
+        assert client.get("/api/categories/").json()["results"][0]["url"].startswith("/explorer/categories/")
+    assert client.get("/api/activities/sent-email/").json()["url"] == "/activities/sent-email/"
+
+
+def test_activity_shape(client, catalog):
+    """An activity reads the same in the list and on its own, with these fields in this order and types."""
+    activity = Activity.objects.select_related("category").get(slug="sent-email")
+    detail = client.get("/api/activities/sent-email/").json()
+    assert detail == {
+        "slug": "sent-email",
+        "name": "Sent email",
+        "category": "email",
+        "category_name": activity.category.name,
+        "kind": "system",
+        "position": activity.position,
+        "definition": activity.definition,
+        "updated": activity.updated.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "url": "/activities/sent-email/",
+    }
+    assert list(detail) == [
+        "slug",
+        "name",
+        "category",
+        "category_name",
+        "kind",
+        "position",
+        "definition",
+        "updated",
+        "url",
+    ]
+    listed = next(row for row in every_row(client, "/api/activities/") if row["slug"] == "sent-email")
+    assert listed == detail
+
+
+def test_category_shape(client, catalog):
+    """A category reads the same in the list and on its own, with its activity count and page."""
+    email = Category.objects.get(slug="email")
+    detail = client.get("/api/categories/email/").json()
+    assert detail == {
+        "slug": "email",
+        "name": email.name,
+        "description": email.description,
+        "position": email.position,
+        "activity_count": Activity.objects.in_category("email").count(),
+        "url": "/categories/email/",
+    }
+    assert next(row for row in client.get("/api/categories/").json()["results"] if row["slug"] == "email") == detail
+
+
+def test_schema_describes_each_field_with_its_type(client, catalog):
+    """The OpenAPI components give every field of an activity and a category its JSON type."""
+    components = client.get("/api/schema/", headers={"accept": "application/json"}).json()["components"]["schemas"]
+    activity = components["Activity"]["properties"]
+    read_only_string = {"readOnly": True, "type": "string"}
+    assert activity["category"] == read_only_string
+    assert activity["category_name"] == read_only_string
+    assert activity["url"] == {**read_only_string, "description": "The activity's page."}
+    assert activity["updated"] == {**read_only_string, "format": "date-time"}
+    assert activity["kind"] == {"$ref": "#/components/schemas/KindEnum"}
+    assert activity["position"]["type"] == "integer"
+    assert activity["slug"] == {"type": "string", "maxLength": 200, "pattern": "^[-a-zA-Z0-9_]+$"}
+    assert activity["name"] == {"type": "string", "maxLength": 200}
+    assert activity["definition"] == {"type": "string"}
+    assert "description" not in components["Activity"]
+    category = components["Category"]["properties"]
+    assert category["url"] == {**read_only_string, "description": "The category's page."}
+    assert category["activity_count"] == {"readOnly": True, "type": "integer"}
+    assert category["position"]["type"] == "integer"
+
+
+def test_each_request_validates_its_own_parameters(client, catalog):
+    """An invalid parameter in one request leaves the next request's filtering untouched."""
+    assert client.get("/api/activities/?kind=legendary").status_code == 400
+    system = client.get("/api/activities/?kind=system").json()
+    assert system["count"] == Activity.objects.of_kind("system").count()
+    assert client.get("/api/activities/?category=no-such-category").status_code == 400
+    assert (
+        client.get("/api/activities/?category=email").json()["count"] == Activity.objects.in_category("email").count()
+    )
+
+
+@pytest.mark.parametrize("url", ["/api/activities/sent-email/", "/api/categories/email/"])
+def test_detail_query_count(client, catalog, url):
+    """One object is the catalog version for the ETag and one query for the row, its category joined."""
+    assert count_queries(client, url) == 2
