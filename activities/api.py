@@ -13,16 +13,12 @@ not model instances: profiling showed building models and calling
 import copy
 from datetime import UTC
 from functools import cache, cached_property
-from urllib.parse import quote
 
-from django.urls import reverse
 from rest_framework import generics, serializers
 
 from activities.filters import ActivityFilter
+from activities.links import slug_url
 from activities.models import Activity, Category
-
-# A stand-in slug that reverse() accepts; the last place it appears in the URL is where the slug goes.
-SLUG_MARK = "slug-mark"
 
 
 class PageField(serializers.CharField):
@@ -32,15 +28,8 @@ class PageField(serializers.CharField):
         self.view_name = view_name
         super().__init__(source="slug", read_only=True, **kwargs)
 
-    @cached_property
-    def around_slug(self):
-        # reverse() costs 10-20 µs: it runs once per response, and each row fills in its own slug.
-        before, _, after = reverse(self.view_name, args=[SLUG_MARK]).rpartition(SLUG_MARK)
-        return before, after
-
     def to_representation(self, value):
-        before, after = self.around_slug
-        return before + quote(value) + after
+        return slug_url(self.view_name, value)
 
 
 # A ModelSerializer over dict rows, whose fields are built from the model once per process. (A comment, not a
@@ -48,8 +37,8 @@ class PageField(serializers.CharField):
 class RowSerializer(serializers.ModelSerializer):
     def get_fields(self):
         # ModelSerializer introspects the model for every new serializer, and DRF deep-copies fields by
-        # building them anew. These fields only read, and keep no state but what binding sets on each copy
-        # (and PageField's URL around the slug, worked out on the copy): a shallow copy is enough.
+        # building them anew. These fields only read, and keep no state but what binding sets on each copy:
+        # a shallow copy is enough.
         built = type(self).__dict__.get("_built_fields")
         if built is None:
             built = super().get_fields()

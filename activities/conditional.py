@@ -18,7 +18,7 @@ from django.core.cache import caches
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.middleware.csp import get_nonce
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_script_prefix, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from django.views.decorators.http import condition
@@ -52,6 +52,8 @@ def page_etag(request, *args, **kwargs):
                 request.META.get("HTTP_HX_REQUEST", ""),
                 # The API answers JSON or its browsable HTML page by the Accept header.
                 request.META.get("HTTP_ACCEPT", "") if request.path.startswith("/api/") else "",
+                # Links in the page carry the prefix the site is mounted under.
+                get_script_prefix(),
                 request.path,
                 request.META.get("QUERY_STRING", ""),
             )
@@ -91,6 +93,9 @@ def rendered_once_per_version(view):
         response = pages.get(key)
         if response is None:
             response = view(request, *args, **kwargs)
+            # The API's responses are rendered after the view returns, by content negotiation: render first.
+            if not getattr(response, "is_rendered", True):
+                response.render()
             if reusable(request, response):
                 pages.set(key, response)
         return response
@@ -106,11 +111,9 @@ def validated(response):
     return response
 
 
-def catalog_page(view, render_cache=True):
+def catalog_page(view):
     """A public page: ETag and Last-Modified from the catalog's version, 304 without rendering."""
-    # The API's responses are rendered after the view returns, by content negotiation: they are not cached.
-    inner = rendered_once_per_version(view) if render_cache else view
-    conditional = condition(etag_func=page_etag, last_modified_func=page_last_modified)(inner)
+    conditional = condition(etag_func=page_etag, last_modified_func=page_last_modified)(rendered_once_per_version(view))
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):

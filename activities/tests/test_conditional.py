@@ -53,6 +53,20 @@ def test_repeat_visit_comes_from_the_render_cache(client, catalog, django_assert
     assert again.content == first.content
 
 
+def test_repeat_api_request_comes_from_the_render_cache_per_format(client, catalog, django_assert_num_queries):
+    """The API's answers are kept like the pages, apart for each format the Accept header picks."""
+    first = client.get("/api/activities/?q=email")
+    browsable = client.get("/api/activities/?q=email", headers={"Accept": "text/html"})
+    with django_assert_num_queries(1):
+        again = client.get("/api/activities/?q=email")
+    assert again.status_code == 200
+    assert again.json() == first.json()
+    assert again.headers["Content-Type"] == "application/json"
+    assert browsable.headers["Content-Type"].startswith("text/html")
+    assert browsable.content != first.content
+    assert client.get("/api/activities/?q=nosuchword").json()["count"] == 0
+
+
 def test_validators_differ_by_query_string_and_htmx(client, catalog):
     """What changes the HTML changes the ETag: the query string, and htmx asking for a fragment."""
     tags = {
