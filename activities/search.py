@@ -337,12 +337,15 @@ class Backend:
         Constant subqueries, (sql, params) each, run once wherever they appear: `matched`, how many rows
         match (up to limit + 1), and `by_name`, how many match by their names (up to limit).
         """
-        every, every_params = self.first(queryset, query, limit + 1)
-        named, named_params = self.first(queryset, query, limit, name_only=True)
+        (every, every_params), (named, named_params) = self.candidates(queryset, query, limit)
         return {
             "matched": (f"(SELECT COUNT(*) FROM ({every}) every_id)", every_params),
             "by_name": (f"(SELECT COUNT(*) FROM ({named}) named_id)", named_params),
         }
+
+    def candidates(self, queryset, query, limit):
+        """(sql, params) of the ids of the first limit + 1 matches, and of the first `limit` name matches."""
+        return self.first(queryset, query, limit + 1), self.first(queryset, query, limit, name_only=True)
 
     def first(self, queryset, query, limit, name_only=False):
         """SQL and parameters for the ids of the first `limit` matches as the index yields them (no ranking)."""
@@ -385,8 +388,7 @@ class Backend:
         parameters, and SQL counting the matches (up to limit + 1) and the name matches (up to limit).
         """
         table = queryset.model._meta.db_table
-        every, every_params = self.first(queryset, query, limit + 1)
-        named, named_params = self.first(queryset, query, limit, name_only=True)
+        (every, every_params), (named, named_params) = self.candidates(queryset, query, limit)
         counts = self.counts(queryset, query, limit)
         (matched, _), (by_name, _) = counts["matched"], counts["by_name"]
         queryset = queryset.extra(
