@@ -395,11 +395,12 @@ class Backend:
             # Every row carries the bounded count, so that a list of results tells whether it was capped.
             select={"search_matched": matched},
             select_params=every_params,
+            # Under the limit the first limit + 1 matches are all of them, so this keeps every match.
             where=[
-                f"({matched} <= %s OR {self.row_id(table)} IN"
-                f" (SELECT named_ids.id FROM ({named}) named_ids UNION SELECT first_ids.id FROM ({every}) first_ids))"
+                f"{self.row_id(table)} IN"
+                f" (SELECT named_ids.id FROM ({named}) named_ids UNION SELECT first_ids.id FROM ({every}) first_ids)"
             ],
-            params=[*every_params, limit, *named_params, *every_params],
+            params=[*named_params, *every_params],
         )
         argument = f"CASE WHEN {matched} > %s AND {by_name} >= %s THEN %s ELSE %s END"
         names = self.only_names(self.all_of(self.clauses(query, name_only=True)))
