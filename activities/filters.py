@@ -122,7 +122,14 @@ class ActivityFilter(django_filters.FilterSet):
         return understand(value, self.queryset.db) if value else None
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(self.search_query or value, self.search_limit)
+        # Once the category facet has fetched a broad search's counts, the ranking needs not count again.
+        known = self.search_counts() if self.bounded and "category_facet" in self.__dict__ else None
+        return queryset.search(self.search_query or value, self.search_limit, known)
+
+    def search_counts(self):
+        """A bounded search's (matched, by_name) counts, fetched with the category facet."""
+        first = next(iter(self.category_facet), None)
+        return (first.matched, first.by_name) if first else (0, 0)
 
     @property
     def bounded(self):
@@ -169,7 +176,7 @@ class ActivityFilter(django_filters.FilterSet):
         if not self.is_valid():
             return 0
         if self.bounded:
-            return next((category.matched for category in self.category_facet), 0)
+            return self.search_counts()[0]
         chosen = set(self.form.cleaned_data.get("category") or ())
         return sum(category.activity_count for category in self.category_facet if not chosen or category.slug in chosen)
 
@@ -177,8 +184,7 @@ class ActivityFilter(django_filters.FilterSet):
         """How many results are listed (all, or a broad search's bounded set), from the category facet's query."""
         if not (self.bounded and self.is_valid()):
             return self.matched()
-        by_name = next((category.by_name for category in self.category_facet), 0)
-        return listed(self.matched(), by_name, self.search_limit)
+        return listed(*self.search_counts(), self.search_limit)
 
     @property
     def count_capped(self):

@@ -179,11 +179,11 @@ class ActivityQuerySet(models.QuerySet):
         """Activities of one kind: system or custom."""
         return self.filter(kind=kind)
 
-    def search(self, q, limit=None):
+    def search(self, q, limit=None, known=None):
         """Activities matching a free-text query, best match first; a limit bounds the ranking of broad queries."""
         from activities.search import search
 
-        return search(self, q, limit)
+        return search(self, q, limit, known)
 
     def first_matching(self, q, limit):
         """The first `limit` activities matching a query, unranked (as the index yields them); usable in subqueries."""

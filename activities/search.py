@@ -351,13 +351,14 @@ class Backend:
         """SQL and parameters for the ids of the first `limit` matches as the index yields them (no ranking)."""
         return self.bounded(queryset.order_by(), query, name_only).values("id")[:limit].query.sql_with_params()
 
-    def filter(self, queryset, query, limit=None):
+    def filter(self, queryset, query, limit=None, known=None):
         """
         The queryset narrowed to the query's matches, ranked. With a limit, every match is ranked only
         while at most `limit` match. Past it, the work stops growing with the matches: when at least
         NAME_TIER rows have names that match, the list holds the first `limit` of those, ranked
         by their names (with the name weighted tenfold they would lead anyway); otherwise it ranks the
-        first `limit` + 1 matches as the index yields them, with those name matches.
+        first `limit` + 1 matches as the index yields them, with those name matches. `known`, the
+        counts of Backend.counts when already fetched, lets the SQL skip what they decide.
         """
         table = queryset.model._meta.db_table
         clauses = self.clauses(query)
@@ -365,7 +366,9 @@ class Backend:
         if clauses:
             expression = self.all_of(clauses)
             argument, params = "%s", [expression]
-            if limit:
+            if limit and known:
+                queryset, argument, params = self.bound_by(known, queryset, query, limit, expression)
+            elif limit:
                 queryset, argument, params, counts = self.bound(queryset, query, limit, expression)
             tiers = [self.form(term.typed, term.prefix) for term in query.terms if term.alternatives]
             queryset = self.matching(queryset, table, argument, params)
@@ -380,6 +383,26 @@ class Backend:
         queryset = queryset.order_by(*order, *queryset.model._meta.ordering)
         queryset.query.search_counts = counts
         return queryset
+
+    def bound_by(self, known, queryset, query, limit, expression):
+        """What bound() does, decided here by the counts already known: the SQL holds only what applies."""
+        matched, by_name = known
+        if matched <= limit:
+            return queryset, "%s", [expression]
+        table = queryset.model._meta.db_table
+        (every, every_params), (named, named_params) = self.candidates(queryset, query, limit)
+        if by_name >= NAME_TIER:
+            if by_name >= limit:
+                queryset = queryset.extra(where=[f"{self.row_id(table)} IN ({named})"], params=named_params)
+            return queryset, "%s", [self.only_names(self.all_of(self.clauses(query, name_only=True)))]
+        queryset = queryset.extra(
+            where=[
+                f"{self.row_id(table)} IN"
+                f" (SELECT named_ids.id FROM ({named}) named_ids UNION SELECT first_ids.id FROM ({every}) first_ids)"
+            ],
+            params=[*named_params, *every_params],
+        )
+        return queryset, "%s", [expression]
 
     def bound(self, queryset, query, limit, expression):
         """
@@ -541,16 +564,18 @@ def understand(q, using="default"):
     return query
 
 
-def search(queryset, q, limit=None):
+def search(queryset, q, limit=None, known=None):
     """
     Filter and rank a queryset of activities by a free-text query; an empty query changes nothing.
     With a limit, a query matching more than `limit` rows ranks a bounded set of candidates (see
     Backend.filter), and the queryset remembers the limit, so that its count can be shown as capped.
+    `known` holds the (matched, by_name) counts of counts() when the caller has fetched them already.
     """
     query = understand(q, queryset.db)
     if not query:
         return queryset
-    queryset = BACKENDS[connections[queryset.db].vendor](connections[queryset.db]).filter(queryset, query, limit)
+    backend = BACKENDS[connections[queryset.db].vendor](connections[queryset.db])
+    queryset = backend.filter(queryset, query, limit, known)
     queryset.query.search_limit = limit
     return queryset
 

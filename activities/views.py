@@ -55,9 +55,11 @@ def category_detail(request, slug):
 def activity_list(request):
     """Every activity, narrowed by the FilterSet; the URL holds the whole state."""
     activity_filter = ActivityFilter(request.GET, queryset=Activity.objects.for_listing().with_destination_slugs())
+    # The category facet counts the results (a broad search's up to its limit) before the page is ranked,
+    # so that a broad search's ranking reuses those counts.
+    count, capped = activity_filter.count(), activity_filter.count_capped
     paginator = SearchPaginator(activity_filter.results(), settings.ACTIVITIES_PER_PAGE)
-    # The category facet has already counted the results (a broad search's up to its limit), category by category.
-    paginator.count, paginator.capped = activity_filter.count(), activity_filter.count_capped
+    paginator.count, paginator.capped = count, capped
     page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
