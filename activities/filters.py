@@ -118,7 +118,11 @@ class ActivityFilter(django_filters.FilterSet):
     @cached_property
     def search_query(self):
         """The parsed query, for the corrected-spelling notice and the highlighting; None without a search."""
-        value = getattr(self.form, "cleaned_data", {}).get("q") if self.is_valid() else None
+        valid = self.is_valid()
+        if "search_query" in self.__dict__:
+            # Validating the form (its facet checks) has just parsed it: parse it once.
+            return self.__dict__["search_query"]
+        value = getattr(self.form, "cleaned_data", {}).get("q") if valid else None
         return understand(value, self.queryset.db) if value else None
 
     def filter_search(self, queryset, name, value):
