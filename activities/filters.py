@@ -253,9 +253,8 @@ class ActivityFilter(django_filters.FilterSet):
             capped=self.over_limit(sum(category.activity_count for category in counted)),
         )
         # With a kind chosen, kind counts come from a set of their own; otherwise from the categories' set.
-        kinds_capped = self.over_limit(
-            sum(getattr(category, f"{value}_count") for category in counted for value in Activity.Kind.values)
-        )
+        kinds = [f"{value}_count" for value in Activity.Kind.values]
+        kinds_capped = self.over_limit(sum(getattr(category, name) for category in counted for name in kinds))
         kinds = [
             FacetChoice(
                 name="kind",
