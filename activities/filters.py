@@ -2,11 +2,13 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.core.validators import slug_re
+from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 
 from activities.models import Activity, Category, Destination
-from activities.search import understand
+from activities.search import counts, first, listed, understand
 
 MAX_QUERY_LENGTH = 200
 
@@ -21,9 +23,11 @@ class FacetChoice:
     count: int
     active: bool
     params: dict
+    # Counted among a broad search's first matches only: at least `count`, perhaps more.
+    capped: bool = False
 
 
-def toggles(name, items, chosen):
+def toggles(name, items, chosen, capped=False):
     """Facet choices for a repeatable parameter: each (value, label, count) adds itself to `chosen`, or leaves it."""
     return [
         FacetChoice(
@@ -31,6 +35,7 @@ def toggles(name, items, chosen):
             value=value,
             label=label,
             count=count,
+            capped=capped,
             active=value in chosen,
             params={
                 name: [other for other in chosen if other != value] if value in chosen else [*chosen, value],
@@ -91,6 +96,11 @@ class ActivityFilter(django_filters.FilterSet):
         fields = ["q", "category", "kind", "destination"]
         form = ActivityFilterForm
 
+    def __init__(self, *args, exhaustive=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Pages and the API count and rank a broad search only so far (SEARCH_COUNT_LIMIT); exports list every match.
+        self.search_limit = None if exhaustive else settings.SEARCH_COUNT_LIMIT
+
     def get_form_class(self):
         # django-filter builds a new form class (and its fields) for every FilterSet; this one's filters never
         # change per request, so one class per process serves the list, the exports and the API (profiling:
@@ -106,15 +116,50 @@ class ActivityFilter(django_filters.FilterSet):
         form.filterset = self
         return form
 
+    def filter_queryset(self, queryset):
+        """Every filter, the search last: a broad search picks its ranked candidates among the rows the others keep."""
+        cleaned = self.form.cleaned_data
+        for name in sorted(cleaned, key=lambda name: name == "q"):
+            queryset = self.filters[name].filter(queryset, cleaned[name])
+        return queryset
+
     # The parsed query, for the corrected-spelling notice and the highlighting; None without a search.
     @cached_property
     def search_query(self):
         """The parsed query, for the corrected-spelling notice and the highlighting; None without a search."""
-        value = getattr(self.form, "cleaned_data", {}).get("q") if self.is_valid() else None
+        valid = self.is_valid()
+        if "search_query" in self.__dict__:
+            # Validating the form (its facet checks) has just parsed it: parse it once.
+            return self.__dict__["search_query"]
+        value = getattr(self.form, "cleaned_data", {}).get("q") if valid else None
         return understand(value, self.queryset.db) if value else None
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(self.search_query or value)
+        # Once the category facet has fetched a broad search's counts, the ranking needs not count again.
+        known = self.search_counts() if self.bounded and "category_facet" in self.__dict__ else None
+        return queryset.search(self.search_query or value, self.search_limit, known)
+
+    def search_counts(self):
+        """A bounded search's (matched, by_name) counts, fetched with the category facet."""
+        first = next(iter(self.category_facet), None)
+        return (first.matched, first.by_name) if first else (0, 0)
+
+    @property
+    def bounded(self):
+        """Whether a search is on and its counts stop at the limit: they are exact up to it, lower bounds past it."""
+        return bool(self.search_limit and self.search_query and self.search_query.requires)
+
+    def first_matches(self, *names):
+        """(sql, params) of the first limit + 1 activities matching every filter but `names`, the search included."""
+        return first(self.filtered_without("q", *names), self.search_query, self.search_limit + 1)
+
+    def counted(self, *names):
+        """The activities a facet counts: those matching every filter but `names`; of a search, the first limit + 1."""
+        if not self.bounded:
+            return self.filtered_without(*names)
+        return self.queryset.model.objects.db_manager(self.queryset.db).filter(
+            pk__in=RawSQL(*self.first_matches(*names))
+        )
 
     def filter_destination(self, queryset, name, value: list[str]):
         return queryset.synced_to(value)
@@ -122,23 +167,46 @@ class ActivityFilter(django_filters.FilterSet):
     @cached_property
     def category_facet(self):
         """Every category with its counts over the other filters: per kind, and in all (one grouped query)."""
-        activities = self.filtered_without("category")
+        activities = self.counted("category")
+        cleaned = getattr(self.form, "cleaned_data", {})
         # Without a kind filter the kind counts come from the same activities, counted in the same pass.
-        kind_chosen = getattr(self.form, "cleaned_data", {}).get("kind")
-        kinds_among = self.filtered_without("category", "kind") if kind_chosen else None
-        return list(Category.objects.with_facet_counts(activities, kinds_among=kinds_among))
+        kinds_among = self.counted("category", "kind") if cleaned.get("kind") else None
+        # A broad search's own counts (bounded) come along: its total is no sum of bounded facet counts.
+        found = counts(self.filtered_without("q"), self.search_query, self.search_limit) if self.bounded else None
+        return list(Category.objects.with_facet_counts(activities, kinds_among=kinds_among, constants=found))
 
     @cached_property
     def destination_facet(self):
         """Every destination with how many results it would keep, counted without the destination filter itself."""
-        return list(Destination.objects.with_activity_counts(self.filtered_without("destination")))
+        destinations = Destination.objects.with_activity_counts(self.counted("destination"))
+        if self.bounded:
+            sql, params = self.first_matches("destination")
+            destinations = destinations.annotate(matched=RawSQL(f"SELECT COUNT(*) FROM ({sql}) matched", params))
+        return list(destinations)
 
-    def count(self):
-        """How many results there are, added up from the category facet's counts rather than one more query."""
+    def matched(self):
+        """How many results there are: exact without a search or up to the limit, limit + 1 for a broad search."""
         if not self.is_valid():
             return 0
+        if self.bounded:
+            return self.search_counts()[0]
         chosen = set(self.form.cleaned_data.get("category") or ())
         return sum(category.activity_count for category in self.category_facet if not chosen or category.slug in chosen)
+
+    def count(self):
+        """How many results are listed (all, or a broad search's bounded set), from the category facet's query."""
+        if not (self.bounded and self.is_valid()):
+            return self.matched()
+        return listed(*self.search_counts(), self.search_limit)
+
+    @property
+    def count_capped(self):
+        """Whether a broad search matched more than the limit, so that `count()` is the limit, not the total."""
+        return self.bounded and self.matched() > self.search_limit
+
+    def over_limit(self, counted):
+        """Whether a facet that counted this many counted only a broad search's first matches (lower bounds)."""
+        return self.bounded and counted > self.search_limit
 
     def results(self):
         """The filtered activities, or none when a parameter is invalid (the form says which)."""
@@ -166,8 +234,12 @@ class ActivityFilter(django_filters.FilterSet):
         """The "Synced to" facet: each destination as a toggle, counted without the destination filter itself."""
         self.is_valid()
         chosen = list(getattr(self.form, "cleaned_data", {}).get("destination") or ())
+        facet = self.destination_facet
         return toggles(
-            "destination", [(item.slug, item.name, item.activity_count) for item in self.destination_facet], chosen
+            "destination",
+            [(item.slug, item.name, item.activity_count) for item in facet],
+            chosen,
+            capped=self.bounded and any(self.over_limit(item.matched) for item in facet),
         )
 
     def facets(self):
@@ -184,14 +256,21 @@ class ActivityFilter(django_filters.FilterSet):
             for value in Activity.Kind.values
         }
         categories = toggles(
-            "category", [(category.slug, category.name, category.activity_count) for category in counted], chosen
+            "category",
+            [(category.slug, category.name, category.activity_count) for category in counted],
+            chosen,
+            capped=self.over_limit(sum(category.activity_count for category in counted)),
         )
+        # With a kind chosen, kind counts come from a set of their own; otherwise from the categories' set.
+        kinds = [f"{value}_count" for value in Activity.Kind.values]
+        kinds_capped = self.over_limit(sum(getattr(category, name) for category in counted for name in kinds))
         kinds = [
             FacetChoice(
                 name="kind",
                 value=value,
                 label=label,
                 count=kind_counts[value],
+                capped=kinds_capped,
                 active=value == kind,
                 params={"kind": None if value == kind else value, "page": None},
             )

@@ -4,6 +4,7 @@ from typing import NamedTuple
 
 from django.db import connections, models, transaction
 from django.db.models import Count, F, OuterRef, Q, StringAgg, Subquery, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Greatest, JSONObject, Least, Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -85,8 +86,11 @@ class CategoryQuerySet(models.QuerySet):
         """Annotate each category with `activity_count`, in one query, in display order."""
         return self.annotate(activity_count=Count("activities")).order_by(*self.model._meta.ordering)
 
-    def with_facet_counts(self, activities, kinds_among=None):
-        """Every category with how many `activities` it holds, and per kind how many `kinds_among` (default: those)."""
+    def with_facet_counts(self, activities, kinds_among=None, constants=None):
+        """
+        Every category with how many `activities` it holds, and per kind how many `kinds_among` (default: those);
+        `constants` ({name: (sql, params)}) add constant columns to every row, to fetch them in the same query.
+        """
         # Counting goes from the matching activities to their categories (grouped derived tables), never
         # through every activity of every category: a narrow search costs what it matches.
         of_kind = {f"{kind}_count": Count("pk", filter=Q(kind=kind)) for kind in Activity.Kind.values}
@@ -114,6 +118,10 @@ class CategoryQuerySet(models.QuerySet):
             )
             columns += [f"COALESCE(counted{number}.{quote(name)}, 0) AS {quote(name)}" for name in names]
             params += table_params
+        # Their parameters go first: the columns come before the FROM clause.
+        for name, (constant_sql, constant_params) in reversed((constants or {}).items()):
+            columns.insert(0, f"{constant_sql} AS {quote(name)}")
+            params = [*constant_params, *params]
         order = ", ".join(f"category.{quote(name)}" for name in self.model._meta.ordering)
         return self.model.objects.db_manager(self.db).raw(
             f"SELECT category.*, {', '.join(columns)} FROM ({sql}) category{''.join(joins)} ORDER BY {order}", params
@@ -174,11 +182,17 @@ class ActivityQuerySet(models.QuerySet):
         """Activities of one kind: system or custom."""
         return self.filter(kind=kind)
 
-    def search(self, q):
-        """Activities matching a free-text query, best match first; an empty query changes nothing."""
+    def search(self, q, limit=None, known=None):
+        """Activities matching a free-text query, best match first; a limit bounds the ranking of broad queries."""
         from activities.search import search
 
-        return search(self, q)
+        return search(self, q, limit, known)
+
+    def first_matching(self, q, limit):
+        """The first `limit` activities matching a query, unranked (as the index yields them); usable in subqueries."""
+        from activities.search import first
+
+        return self.model._default_manager.db_manager(self.db).filter(pk__in=RawSQL(*first(self, q, limit)))
 
     def matching(self, q):
         """Activities matching a free-text query, unranked; usable inside subqueries such as facet counts."""

@@ -31,6 +31,8 @@ MAX_CORRECTIONS = 6
 # A correction may carry an ending of up to this many letters more (bounse finds bounces, bounced).
 ENDING = 3
 NAME_WEIGHT = 10.0
+# Past the count limit, a broad search lists the matches whose names match when at least this many do.
+NAME_TIER = 50
 # Separators for the synonyms and the vocabulary sent as one string: the tokenizers never keep them.
 RECORD, UNIT = "\x1e", "\x1f"
 
@@ -112,6 +114,11 @@ class Query:
 
     def __bool__(self):
         return bool(self.terms or self.phrases or self.excluded)
+
+    @property
+    def requires(self):
+        """Whether the query requires words (not only excludes some): only then can the index yield its matches."""
+        return bool(self.terms or self.phrases)
 
     @property
     def corrected(self):
@@ -281,12 +288,39 @@ class Backend:
                 term.corrections = rank_corrections(word, [(other, lexicon.counts.get(other, 0)) for other in pool])
         return query
 
-    def clauses(self, query):
+    def clauses(self, query, name_only=False):
         """One match expression per typed word (with its synonyms and corrections) and per quoted phrase."""
+        form = self.name_form if name_only else self.form
         return [
-            self.any_of([self.form(term.typed, term.prefix), *(self.form(alt) for alt in term.alternatives)])
+            self.any_of([form(term.typed, term.prefix), *(form(alt) for alt in term.alternatives)])
             for term in query.terms
-        ] + [self.form(phrase) for phrase in query.phrases]
+        ] + [form(phrase) for phrase in query.phrases]
+
+    def name_form(self, form, prefix=False):
+        return self.form(form, prefix)
+
+    def only_names(self, expression):
+        return expression
+
+    def expression(self, query, name_only=False):
+        """The whole query as one match expression (excluded words too), or over the names alone; None without words."""
+        clauses = self.clauses(query, name_only)
+        if not clauses:
+            return None
+        expression = self.only_names(self.all_of(clauses)) if name_only else self.all_of(clauses)
+        if query.excluded:
+            expression = self.but_not(expression, self.any_of([self.form(form) for form in query.excluded]))
+        return expression
+
+    def bounded(self, queryset, query, name_only=False):
+        """
+        The query's matches, unranked, read from the index so that a LIMIT stops the reading early.
+        Its SQL names the outer table, so it is compiled on its own and embedded as text, never as a subquery.
+        """
+        expression = self.expression(query, name_only)
+        if expression is None:
+            return self.narrow(queryset, query)
+        return self.reading(queryset, queryset.model._meta.db_table, expression)
 
     def narrow(self, queryset, query):
         """The query's matches, unranked, in SQL that names no outer table, so it also works inside a subquery."""
@@ -298,15 +332,46 @@ class Backend:
             queryset = queryset.exclude(pk__in=RawSQL(self.ids_matching, [excluded]))
         return queryset
 
-    def filter(self, queryset, query):
-        """The queryset narrowed to the query's matches, ranked."""
+    def counts(self, queryset, query, limit):
+        """
+        Constant subqueries, (sql, params) each, run once wherever they appear: `matched`, how many rows
+        match (up to limit + 1), and `by_name`, how many match by their names (up to limit).
+        """
+        (every, every_params), (named, named_params) = self.candidates(queryset, query, limit)
+        return {
+            "matched": (f"(SELECT COUNT(*) FROM ({every}) every_id)", every_params),
+            "by_name": (f"(SELECT COUNT(*) FROM ({named}) named_id)", named_params),
+        }
+
+    def candidates(self, queryset, query, limit):
+        """(sql, params) of the ids of the first limit + 1 matches, and of the first `limit` name matches."""
+        return self.first(queryset, query, limit + 1), self.first(queryset, query, limit, name_only=True)
+
+    def first(self, queryset, query, limit, name_only=False):
+        """SQL and parameters for the ids of the first `limit` matches as the index yields them (no ranking)."""
+        return self.bounded(queryset.order_by(), query, name_only).values("id")[:limit].query.sql_with_params()
+
+    def filter(self, queryset, query, limit=None, known=None):
+        """
+        The queryset narrowed to the query's matches, ranked. With a limit, every match is ranked only
+        while at most `limit` match. Past it, the work stops growing with the matches: when at least
+        NAME_TIER rows have names that match, the list holds the first `limit` of those, ranked
+        by their names (with the name weighted tenfold they would lead anyway); otherwise it ranks the
+        first `limit` + 1 matches as the index yields them, with those name matches. `known`, the
+        counts of Backend.counts when already fetched, lets the SQL skip what they decide.
+        """
         table = queryset.model._meta.db_table
         clauses = self.clauses(query)
-        order = []
+        order, counts = [], None
         if clauses:
             expression = self.all_of(clauses)
+            argument, params = "%s", [expression]
+            if limit and known:
+                queryset, argument, params = self.bound_by(known, queryset, query, limit, expression)
+            elif limit:
+                queryset, argument, params, counts = self.bound(queryset, query, limit, expression)
             tiers = [self.form(term.typed, term.prefix) for term in query.terms if term.alternatives]
-            queryset = self.matching(queryset, table, expression)
+            queryset = self.matching(queryset, table, argument, params)
             if tiers:
                 exact = " + ".join(f"(CASE WHEN {self.contains(table)} THEN 1 ELSE 0 END)" for _ in tiers)
                 queryset = queryset.extra(select={"search_exact": exact}, select_params=tiers)
@@ -315,7 +380,54 @@ class Backend:
         if query.excluded:
             expression = self.any_of([self.form(form) for form in query.excluded])
             queryset = queryset.extra(where=[f"NOT ({self.contains(table)})"], params=[expression])
-        return queryset.order_by(*order, *queryset.model._meta.ordering)
+        queryset = queryset.order_by(*order, *queryset.model._meta.ordering)
+        queryset.query.search_counts = counts
+        return queryset
+
+    def bound_by(self, known, queryset, query, limit, expression):
+        """What bound() does, decided here by the counts already known: the SQL holds only what applies."""
+        matched, by_name = known
+        if matched <= limit:
+            return queryset, "%s", [expression]
+        table = queryset.model._meta.db_table
+        (every, every_params), (named, named_params) = self.candidates(queryset, query, limit)
+        if by_name >= NAME_TIER:
+            if by_name >= limit:
+                queryset = queryset.extra(where=[f"{self.row_id(table)} IN ({named})"], params=named_params)
+            return queryset, "%s", [self.only_names(self.all_of(self.clauses(query, name_only=True)))]
+        queryset = queryset.extra(
+            where=[
+                f"{self.row_id(table)} IN"
+                f" (SELECT named_ids.id FROM ({named}) named_ids UNION SELECT first_ids.id FROM ({every}) first_ids)"
+            ],
+            params=[*named_params, *every_params],
+        )
+        return queryset, "%s", [expression]
+
+    def bound(self, queryset, query, limit, expression):
+        """
+        Restrict the ranking to a bounded candidate set once more than `limit` rows match. Returns the
+        queryset, the match argument (SQL choosing the whole expression or the names-only one) with its
+        parameters, and SQL counting the matches (up to limit + 1) and the name matches (up to limit).
+        """
+        table = queryset.model._meta.db_table
+        (every, every_params), (named, named_params) = self.candidates(queryset, query, limit)
+        counts = self.counts(queryset, query, limit)
+        (matched, _), (by_name, _) = counts["matched"], counts["by_name"]
+        queryset = queryset.extra(
+            # Every row carries the bounded count, so that a list of results tells whether it was capped.
+            select={"search_matched": matched},
+            select_params=every_params,
+            # Under the limit the first limit + 1 matches are all of them, so this keeps every match.
+            where=[
+                f"{self.row_id(table)} IN"
+                f" (SELECT named_ids.id FROM ({named}) named_ids UNION SELECT first_ids.id FROM ({every}) first_ids)"
+            ],
+            params=[*named_params, *every_params],
+        )
+        argument = f"CASE WHEN {matched} > %s AND {by_name} >= %s THEN %s ELSE %s END"
+        names = self.only_names(self.all_of(self.clauses(query, name_only=True)))
+        return queryset, argument, [*every_params, limit, *named_params, NAME_TIER, names, expression], counts
 
 
 class SQLite(Backend):
@@ -342,15 +454,38 @@ class SQLite(Backend):
     def all_of(self, clauses):
         return " AND ".join(clauses)
 
+    def only_names(self, expression):
+        return "{name} : (" + expression + ")"
+
+    def but_not(self, expression, excluded):
+        return f"({expression}) NOT {excluded}"
+
+    def row_id(self, table):
+        # A unary plus keeps the planner from driving the search by an id list: FTS5 would then run
+        # the whole match once per listed id. The index drives, and each of its rows checks the list.
+        return f"+{self.fts}.rowid"
+
+    def first(self, queryset, query, limit, name_only=False):
+        expression = self.expression(query, name_only)
+        if expression is not None and not queryset.query.where:
+            # Nothing else filters: the index alone yields the ids, without reading a row.
+            return f"SELECT rowid AS id FROM {self.fts} WHERE {self.fts} MATCH %s LIMIT %s", (expression, limit)
+        return super().first(queryset, query, limit, name_only)
+
+    def reading(self, queryset, table, expression):
+        return queryset.extra(
+            tables=[self.fts], where=[f"{self.fts}.rowid = {table}.id", f"{self.fts} MATCH %s"], params=[expression]
+        )
+
     def contains(self, table):
         return f"{table}.id IN (SELECT rowid FROM {self.fts} WHERE {self.fts} MATCH %s)"
 
-    def matching(self, queryset, table, expression):
+    def matching(self, queryset, table, argument, params):
         return queryset.extra(
             select={"search_rank": f"bm25({self.fts}, {NAME_WEIGHT}, 1.0)"},
             tables=[self.fts],
-            where=[f"{self.fts}.rowid = {table}.id", f"{self.fts} MATCH %s"],
-            params=[expression],
+            where=[f"{self.fts}.rowid = {table}.id", f"{self.fts} MATCH {argument}"],
+            params=params,
         )
 
 
@@ -391,12 +526,29 @@ class PostgreSQL(Backend):
     def contains(self, table):
         return f"{table}.search_vector @@ to_tsquery('english', %s)"
 
-    def matching(self, queryset, table, expression):
+    def name_form(self, form, prefix=False):
+        # The name is the tsvector's weight A.
+        labels = [f"{word}:A" for word in form]
+        if prefix:
+            labels[-1] = f"{form[-1]}:*A"
+        return "(" + " <-> ".join(labels) + ")"
+
+    def but_not(self, expression, excluded):
+        return f"({expression}) & !{excluded}"
+
+    def row_id(self, table):
+        return f"{table}.id"
+
+    def reading(self, queryset, table, expression):
+        return queryset.extra(where=[self.contains(table)], params=[expression])
+
+    def matching(self, queryset, table, argument, params):
+        query = f"to_tsquery('english', {argument})"
         return queryset.extra(
-            select={"search_rank": f"-ts_rank('{self.weights}', {table}.search_vector, to_tsquery('english', %s))"},
-            select_params=[expression],
-            where=[self.contains(table)],
-            params=[expression],
+            select={"search_rank": f"-ts_rank('{self.weights}', {table}.search_vector, {query})"},
+            select_params=params,
+            where=[f"{table}.search_vector @@ {query}"],
+            params=params,
         )
 
 
@@ -412,12 +564,47 @@ def understand(q, using="default"):
     return query
 
 
-def search(queryset, q):
-    """Filter and rank a queryset of activities by a free-text query; an empty query changes nothing."""
+def search(queryset, q, limit=None, known=None):
+    """
+    Filter and rank a queryset of activities by a free-text query; an empty query changes nothing.
+    With a limit, a query matching more than `limit` rows ranks a bounded set of candidates (see
+    Backend.filter), and the queryset remembers the limit, so that its count can be shown as capped.
+    `known` holds the (matched, by_name) counts of counts() when the caller has fetched them already.
+    """
     query = understand(q, queryset.db)
     if not query:
         return queryset
-    return BACKENDS[connections[queryset.db].vendor](connections[queryset.db]).filter(queryset, query)
+    backend = BACKENDS[connections[queryset.db].vendor](connections[queryset.db])
+    queryset = backend.filter(queryset, query, limit, known)
+    queryset.query.search_limit = limit
+    return queryset
+
+
+def listed(matched, by_name, limit):
+    """How many rows a bounded search lists, given its counts of matches (to limit + 1) and name matches (to limit)."""
+    if matched <= limit:
+        return matched
+    return by_name if by_name >= NAME_TIER else limit
+
+
+def counts(queryset, q, limit):
+    """A bounded search's counts over a queryset, as Backend.counts gives them, or None without a search."""
+    query = understand(q, queryset.db)
+    if not query.requires:
+        return None
+    return BACKENDS[connections[queryset.db].vendor](connections[queryset.db]).counts(queryset, query, limit)
+
+
+def first(queryset, q, limit):
+    """
+    The first `limit` matches of a query (with the queryset's other filters) as the index yields them,
+    unranked: (sql, params) to embed as text, since the SQL names the outer table.
+    """
+    query = understand(q, queryset.db)
+    backend = BACKENDS[connections[queryset.db].vendor](connections[queryset.db])
+    if not query:
+        return queryset.order_by().values("id")[:limit].query.sql_with_params()
+    return backend.first(queryset, query, limit)
 
 
 def narrow(queryset, q):

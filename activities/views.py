@@ -1,11 +1,11 @@
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from activities import diagrams, exports
 from activities.conditional import catalog_page
 from activities.filters import ActivityFilter
 from activities.models import Activity, Catalog, Category, Destination, Relation
+from activities.pagination import SearchPaginator
 
 
 def page_or_fragment(request, template, partial):
@@ -55,9 +55,11 @@ def category_detail(request, slug):
 def activity_list(request):
     """Every activity, narrowed by the FilterSet; the URL holds the whole state."""
     activity_filter = ActivityFilter(request.GET, queryset=Activity.objects.for_listing().with_destination_slugs())
-    paginator = Paginator(activity_filter.results(), settings.ACTIVITIES_PER_PAGE)
-    # The category facet has already counted the results, category by category.
-    paginator.count = activity_filter.count()
+    # The category facet counts the results (a broad search's up to its limit) before the page is ranked,
+    # so that a broad search's ranking reuses those counts.
+    count, capped = activity_filter.count(), activity_filter.count_capped
+    paginator = SearchPaginator(activity_filter.results(), settings.ACTIVITIES_PER_PAGE)
+    paginator.count, paginator.capped = count, capped
     page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
@@ -92,7 +94,7 @@ def activity_detail(request, slug):
 
 def activity_export(request, export_format):
     """The activity list as a file, narrowed by the same FilterSet and parameters as the HTML list."""
-    activity_filter = ActivityFilter(request.GET, queryset=Activity.objects.for_listing())
+    activity_filter = ActivityFilter(request.GET, queryset=Activity.objects.for_listing(), exhaustive=True)
     if not activity_filter.is_valid():
         return exports.errors_response(activity_filter.errors, export_format)
     return exports.export_response(activity_filter.qs, export_format, f"activities.{export_format}")

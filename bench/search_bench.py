@@ -5,9 +5,11 @@ Search at 100,000 activities: the FTS engine against the naive icontains scan, o
     DATABASE_URL=postgres://... make bench-search  # an empty PostgreSQL database of your choice
 
 Prints p50 and p95 latency for 50 fixed queries (exact, prefix, typo, multi-word), each run the way
-the activity list runs it: the total count (added up from the category facet's grouped counts, as
-`ActivityFilter.count()` does) plus the first page of 20 results. The naive scan runs the same page,
-with `icontains` as its search.
+the activity list runs it: the facets (category and kind counts in one grouped query, the "Synced to"
+counts in another), the result count (`ActivityFilter.count()`, from the category facet's query) and
+the first page of results (ACTIVITIES_PER_PAGE, 50), through the list's own queryset. A search matching
+more than SEARCH_COUNT_LIMIT (1,000) is counted as "1,000+"; the table says how many each query
+matched and how many the page lists. The naive scan runs the same page, with `icontains` as its search.
 """
 
 import os
@@ -29,17 +31,18 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Case, IntegerField, Q, Value, When  # noqa: E402
 
 from activities.filters import ActivityFilter  # noqa: E402
-from activities.models import Activity, Category  # noqa: E402
+from activities.models import Activity, Category, Destination  # noqa: E402
 from activities.search import words  # noqa: E402
 
 SEED = 20261128
 TOTAL = 100_000
-PAGE = 20
+PAGE = settings.ACTIVITIES_PER_PAGE
 REPEATS = 3
 
 VERBS = [
@@ -392,23 +395,27 @@ def listed():
 
 
 def search_page(q):
-    """The list page's two search queries: the category facet that gives the count, and the first page."""
+    """The list page's search: its facets (category and kind, then destination), its count and its first page."""
     activity_filter = ActivityFilter({"q": q}, queryset=listed())
-    return activity_filter.count(), list(activity_filter.results()[:PAGE])
+    activity_filter.facets()
+    count = activity_filter.count()
+    shown = f"{settings.SEARCH_COUNT_LIMIT:,}+ ({count} listed)" if activity_filter.count_capped else str(count)
+    return shown, list(activity_filter.results()[:PAGE])
 
 
 def naive_page(q):
-    """The same page with the naive scan as its search: the facet counts its matches, then the first page."""
+    """The same page with the naive scan as its search: both facets count its matches, then the first page."""
     matches = naive_matches(listed(), q)
-    facet = Category.objects.with_facet_counts(matches, kinds_among=matches)
+    facet = list(Category.objects.with_facet_counts(matches))
+    list(Destination.objects.with_activity_counts(matches))
     return sum(category.activity_count for category in facet), list(naive(listed(), q)[:PAGE])
 
 
 def run_page(page, q):
-    """What the list page does for a query: count the matches and fetch the first page; returns (ms, count)."""
-    started = time.perf_counter()
+    """What the list page does for a query: its facets, its count and its first page; returns (ms, cpu ms, count)."""
+    started, cpu = time.perf_counter(), time.process_time()
     count, _ = page(q)
-    return (time.perf_counter() - started) * 1000, count
+    return (time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000, count
 
 
 def percentile(values, share):
@@ -418,6 +425,7 @@ def percentile(values, share):
 
 def main():
     rng = random.Random(SEED)
+    print(f"Load average at the start: {os.getloadavg()[0]:.2f}")
     call_command("migrate", verbosity=0)
     if Activity.objects.exists():
         sys.exit("The benchmark needs an empty database.")
@@ -428,16 +436,18 @@ def main():
         f"in {time.perf_counter() - started:.1f} s ({connection.vendor})."
     )
     queries = fixed_queries(rng)
-    cold, _ = run_page(search_page, queries[0][1])  # the first search loads the vocabulary and synonyms
+    cold, _, _ = run_page(search_page, queries[0][1])  # the first search loads the vocabulary and synonyms
     print(f"First search after a write (vocabulary reload): {cold:.0f} ms")
     timings = {"search": {}, "naive": {}}
+    cpu = {"search": {}, "naive": {}}
     counts = {}
     for engine_name, engine in (("search", search_page), ("naive", naive_page)):
         for _kind, q in queries:
             run_page(engine, q)  # warm the page cache for both alike
             samples = [run_page(engine, q) for _ in range(REPEATS)]
-            timings[engine_name][q] = statistics.median(ms for ms, _ in samples)
-            counts[engine_name, q] = samples[0][1]
+            timings[engine_name][q] = statistics.median(ms for ms, _, _ in samples)
+            cpu[engine_name][q] = statistics.median(ms for _, ms, _ in samples)
+            counts[engine_name, q] = samples[0][2]
     print()
     print("| queries | search p50 | search p95 | icontains p50 | icontains p95 | p95 ratio |")
     print("|---|---|---|---|---|---|")
@@ -450,8 +460,16 @@ def main():
             f"| {percentile(slow, 0.5):.1f} ms | {percentile(slow, 0.95):.1f} ms "
             f"| {percentile(slow, 0.95) / percentile(fast, 0.95):.0f}x |"
         )
+    fast, slow = list(cpu["search"].values()), list(cpu["naive"].values())
     print()
-    print("| kind | query | search ms | matches | icontains ms | matches |")
+    print(
+        f"CPU time of this process (time.process_time, what other sessions' load barely moves), all 50: search "
+        f"p50 {percentile(fast, 0.5):.1f} ms, p95 {percentile(fast, 0.95):.1f} ms; icontains p50 "
+        f"{percentile(slow, 0.5):.1f} ms, p95 {percentile(slow, 0.95):.1f} ms; p95 ratio "
+        f"{percentile(slow, 0.95) / percentile(fast, 0.95):.0f}x. Load average at the end: {os.getloadavg()[0]:.2f}."
+    )
+    print()
+    print("| kind | query | search ms | count shown | icontains ms | matches |")
     print("|---|---|---|---|---|---|")
     for kind, q in queries:
         print(

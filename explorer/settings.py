@@ -151,12 +151,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The catalog's own page size; the list stays one query whatever the catalog's size.
 ACTIVITIES_PER_PAGE = 50
 
+# A search matching more activities than this is counted as "1,000+": its counts, facet counts and ranking
+# stop there, so that a broad word costs what a narrow one does (BENCHMARKS.md, "Search at 100,000 activities").
+SEARCH_COUNT_LIMIT = 1000
+
 # The JSON API: read-only and open to anyone, filtered by the same FilterSet as the HTML list.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "activities.pagination.SearchPagination",
     "PAGE_SIZE": ACTIVITIES_PER_PAGE,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
