@@ -15,11 +15,11 @@ BENCH_PACKAGES := wrk
 
 run: db ## Serve the whole product at http://127.0.0.1:8000 (SQLite, static files through whitenoise)
 	$(BIN)/python manage.py collectstatic --noinput -v0
-	@$(BIN)/python manage.py ensure_admin
+	@$(BIN)/python manage.py ensure_admin --site http://$(HOST):$(PORT)
 	$(BIN)/gunicorn explorer.wsgi --config gunicorn.conf.py --bind $(HOST):$(PORT)
 
 dev: db ## Django's development server, with DEBUG on and auto-reload
-	@$(BIN)/python manage.py ensure_admin
+	@$(BIN)/python manage.py ensure_admin --site http://$(HOST):$(PORT)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install system-deps ## Run the whole test suite, browser tests included (DATABASE_URL picks the engine; SQLite by default)

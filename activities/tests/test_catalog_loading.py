@@ -48,6 +48,14 @@ def test_ensure_admin_creates_a_login_once(db, capsys, django_user_model):
     assert django_user_model.objects.get(username="admin").check_password(new_password)
 
 
+def test_ensure_admin_links_the_admin_where_the_site_is_served(db, capsys):
+    """The printed login link names the host and port `make run` serves on, not a fixed one."""
+    call_command("ensure_admin", site="http://127.0.0.1:8123")
+    assert "at http://127.0.0.1:8123/admin/ " in capsys.readouterr().out
+    call_command("ensure_admin", site="http://0.0.0.0:9000/")
+    assert "at http://0.0.0.0:9000/admin/ " in capsys.readouterr().out
+
+
 def test_no_pending_migrations(db):
     """The models and the migrations agree."""
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)

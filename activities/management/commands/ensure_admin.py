@@ -11,14 +11,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--reset", action="store_true", help="Set a new random password and print it.")
+        parser.add_argument(
+            "--site", default="http://127.0.0.1:8000", help="Where the site is served, for the admin link it prints."
+        )
 
-    def handle(self, *args, reset, **options):
+    def handle(self, *args, reset, site, **options):
+        admin_url = f"{site.rstrip('/')}/admin/"
         User = get_user_model()
         user = User.objects.filter(username=USERNAME).first()
         if user is not None and not reset:
             self.stdout.write(
-                f"Admin login: user '{USERNAME}' at http://127.0.0.1:8000/admin/ "
-                "(forgot the password? run `make admin-password`)."
+                f"Admin login: user '{USERNAME}' at {admin_url} (forgot the password? run `make admin-password`)."
             )
             return
         password = secrets.token_urlsafe(12)
@@ -30,7 +33,7 @@ class Command(BaseCommand):
             user.save()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Admin login: user '{USERNAME}', password '{password}' at http://127.0.0.1:8000/admin/ "
+                f"Admin login: user '{USERNAME}', password '{password}' at {admin_url} "
                 "(run `make admin-password` for a new one)."
             )
         )
