@@ -442,6 +442,21 @@ def percentile(values, share):
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+def print_latencies(queries, fast_by_query, slow_by_query):
+    """A Markdown table of p50 and p95 by kind of query, the search against the scan."""
+    print("| queries | search p50 | search p95 | icontains p50 | icontains p95 | p95 ratio |")
+    print("|---|---|---|---|---|---|")
+    for kind in ("exact", "prefix", "typo", "multi-word", "all"):
+        chosen = [q for k, q in queries if kind in (k, "all")]
+        fast = [fast_by_query[q] for q in chosen]
+        slow = [slow_by_query[q] for q in chosen]
+        print(
+            f"| {kind} ({len(chosen)}) | {percentile(fast, 0.5):.1f} ms | {percentile(fast, 0.95):.1f} ms "
+            f"| {percentile(slow, 0.5):.1f} ms | {percentile(slow, 0.95):.1f} ms "
+            f"| {percentile(slow, 0.95) / percentile(fast, 0.95):.0f}x |"
+        )
+
+
 def main():
     rng = random.Random(SEED)
     print(f"Load average at the start: {os.getloadavg()[0]:.2f}")
@@ -474,31 +489,11 @@ def main():
             cpu[engine_name][q] = statistics.median(ms for _, ms, _ in samples)
             counts[engine_name, q] = samples[0][2]
     print()
-    print("| queries | search p50 | search p95 | icontains p50 | icontains p95 | p95 ratio |")
-    print("|---|---|---|---|---|---|")
-    for kind in ("exact", "prefix", "typo", "multi-word", "all"):
-        chosen = [q for k, q in queries if kind in (k, "all")]
-        fast = [timings["search"][q] for q in chosen]
-        slow = [timings["naive"][q] for q in chosen]
-        print(
-            f"| {kind} ({len(chosen)}) | {percentile(fast, 0.5):.1f} ms | {percentile(fast, 0.95):.1f} ms "
-            f"| {percentile(slow, 0.5):.1f} ms | {percentile(slow, 0.95):.1f} ms "
-            f"| {percentile(slow, 0.95) / percentile(fast, 0.95):.0f}x |"
-        )
+    print_latencies(queries, timings["search"], timings["naive"])
     print()
     print("The search itself, as the API answers it (the count and the first ranked page, no facets):")
     print()
-    print("| queries | search p50 | search p95 | icontains p50 | icontains p95 | p95 ratio |")
-    print("|---|---|---|---|---|---|")
-    for kind in ("exact", "prefix", "typo", "multi-word", "all"):
-        chosen = [q for k, q in queries if kind in (k, "all")]
-        fast = [timings["answer"][q] for q in chosen]
-        slow = [timings["naive answer"][q] for q in chosen]
-        print(
-            f"| {kind} ({len(chosen)}) | {percentile(fast, 0.5):.1f} ms | {percentile(fast, 0.95):.1f} ms "
-            f"| {percentile(slow, 0.5):.1f} ms | {percentile(slow, 0.95):.1f} ms "
-            f"| {percentile(slow, 0.95) / percentile(fast, 0.95):.0f}x |"
-        )
+    print_latencies(queries, timings["answer"], timings["naive answer"])
     fast, slow = list(cpu["search"].values()), list(cpu["naive"].values())
     print()
     print(
