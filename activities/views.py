@@ -76,10 +76,8 @@ def activity_list(request):
 @catalog_page
 def activity_detail(request, slug):
     """One activity, with its destinations, its related activities and its neighbours in the category."""
-    activity = get_object_or_404(
-        Activity.objects.for_listing().with_neighbours().prefetch_related("destinations"), slug=slug
-    )
-    previous, following = activity.neighbours()
+    activity = get_object_or_404(Activity.objects.for_listing().prefetch_related("destinations"), slug=slug)
+    previous, following = Activity.objects.neighbours_of(activity)
     return render(
         request,
         "activities/activity_detail.html",
