@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from activities import diagrams, exports
@@ -35,7 +36,9 @@ def home(request):
 @catalog_page
 def category_detail(request, slug):
     """One category's activities, narrowed by the same FilterSet as the full list."""
-    category = get_object_or_404(Category.objects.with_lifecycle(), slug=slug)
+    category = Category.objects.with_lifecycle(slug)
+    if category is None:
+        raise Http404("No category has this address.")
     activity_filter = ActivityFilter(request.GET, queryset=Activity.objects.in_category(slug).with_destination_slugs())
     return render(
         request,
@@ -46,7 +49,7 @@ def category_detail(request, slug):
             "activities": activity_filter.results(),
             "destinations": activity_filter.destination_facet,
             "destination_choices": activity_filter.destination_choices(),
-            "lifecycle": diagrams.lifecycle(category.lifecycle_relations()),
+            "lifecycle": diagrams.lifecycle(category.lifecycle),
         },
     )
 
