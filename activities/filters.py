@@ -178,11 +178,11 @@ class ActivityFilter(django_filters.FilterSet):
     @cached_property
     def destination_facet(self):
         """Every destination with how many results it would keep, counted without the destination filter itself."""
-        destinations = Destination.objects.with_activity_counts(self.counted("destination"))
+        matched = None
         if self.bounded:
             sql, params = self.first_matches("destination")
-            destinations = destinations.annotate(matched=RawSQL(f"SELECT COUNT(*) FROM ({sql}) matched", params))
-        return list(destinations)
+            matched = {"matched": (f"(SELECT COUNT(*) FROM ({sql}) matched)", params)}
+        return list(Destination.objects.with_activity_counts(self.counted("destination"), constants=matched))
 
     def matched(self):
         """How many results there are: exact without a search or up to the limit, limit + 1 for a broad search."""
