@@ -19,7 +19,7 @@ def page_or_fragment(request, template, partial):
 @catalog_page
 def home(request):
     """The article's overview, the categories in article order with their counts, and a search form."""
-    categories = list(Category.objects.with_activity_counts())
+    categories = list(Category.objects.with_facet_counts(Activity.objects.all()))
     overview = diagrams.overview(categories, Destination.objects.all(), Activity.objects.sync_counts_by_category())
     return render(
         request,
