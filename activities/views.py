@@ -39,14 +39,14 @@ def category_detail(request, slug):
     category = Category.objects.with_lifecycle(slug)
     if category is None:
         raise Http404("No category has this address.")
-    activity_filter = ActivityFilter(request.GET, queryset=Activity.objects.in_category(slug).with_destination_slugs())
+    activity_filter = ActivityFilter(request.GET, queryset=Activity.objects.in_category(slug))
     return render(
         request,
         page_or_fragment(request, "activities/category_detail.html", "results"),
         {
             "category": category,
             "filter": activity_filter,
-            "activities": activity_filter.results(),
+            "activities": activity_filter.results().with_destination_slugs(),
             "destinations": activity_filter.destination_facet,
             "destination_choices": activity_filter.destination_choices(),
             "lifecycle": diagrams.lifecycle(category.lifecycle),
@@ -57,11 +57,11 @@ def category_detail(request, slug):
 @catalog_page
 def activity_list(request):
     """Every activity, narrowed by the FilterSet; the URL holds the whole state."""
-    activity_filter = ActivityFilter(request.GET, queryset=Activity.objects.for_listing().with_destination_slugs())
+    activity_filter = ActivityFilter(request.GET, queryset=Activity.objects.for_listing())
     # The category facet counts the results (a broad search's up to its limit) before the page is ranked,
     # so that a broad search's ranking reuses those counts.
     count, capped = activity_filter.count(), activity_filter.count_capped
-    paginator = SearchPaginator(activity_filter.results(), settings.ACTIVITIES_PER_PAGE)
+    paginator = SearchPaginator(activity_filter.results().with_destination_slugs(), settings.ACTIVITIES_PER_PAGE)
     paginator.count, paginator.capped = count, capped
     page = paginator.get_page(request.GET.get("page"))
     return render(
