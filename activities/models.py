@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 from typing import NamedTuple
 
 from django.db import connections, models, transaction
-from django.db.models import Count, F, OuterRef, Q, StringAgg, Subquery, Value
+from django.db.models import Count, F, Func, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest, Least, Lower
 from django.urls import reverse
@@ -196,6 +196,26 @@ class Category(Versioned):
         return f"{self.name} activities"
 
 
+class DestinationSlugs(Func):
+    """The space-separated slugs of the destinations an activity syncs to, as a correlated subquery."""
+
+    # One expression around the activity's id, not a Subquery of a grouped QuerySet: the same SQL, but
+    # building and resolving that QuerySet for every list and category page cost more than running it.
+    output_field = models.TextField()
+
+    def as_sql(self, compiler, connection, aggregate="STRING_AGG", **extra_context):
+        quote = connection.ops.quote_name
+        links, destinations = (quote(model._meta.db_table) for model in (Activity.destinations.through, Destination))
+        template = (
+            f"(SELECT {aggregate}(destination.slug, ' ') FROM {links} link JOIN {destinations} destination"
+            " ON destination.id = link.destination_id WHERE link.activity_id = %(expressions)s)"
+        )
+        return super().as_sql(compiler, connection, template=template, **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, aggregate="GROUP_CONCAT", **extra_context)
+
+
 class ActivityQuerySet(models.QuerySet):
     def in_category(self, slug):
         """Activities of the category with this slug."""
@@ -238,14 +258,7 @@ class ActivityQuerySet(models.QuerySet):
 
     def with_destination_slugs(self):
         """Annotate `destination_slugs` (space-separated) in the same query: badges without a query per row."""
-        slugs = (
-            Activity.destinations.through.objects.filter(activity_id=OuterRef("pk"))
-            .order_by()
-            .values("activity_id")
-            .annotate(slugs=StringAgg("destination__slug", Value(" ")))
-            .values("slugs")
-        )
-        return self.annotate(destination_slugs=Subquery(slugs))
+        return self.annotate(destination_slugs=DestinationSlugs("pk"))
 
     def sync_counts_by_category(self):
         """How many of these activities sync to each destination, per category: {(category_id, destination_id): n}."""
