@@ -106,6 +106,19 @@ def test_first_and_last_in_category_have_one_neighbour(client, catalog):
     assert last["previous"] is None and last["next"] is None
 
 
+def test_neighbours_break_position_ties_by_name_within_the_category(client, catalog):
+    """Activities sharing a position follow one another by name, and neighbours never come from another category."""
+    Activity.objects.filter(category__slug="email").update(position=7)
+    names = list(Activity.objects.filter(category__slug="email").order_by("name").values_list("name", flat=True))
+    middle = Activity.objects.get(name=names[1])
+    context = client.get(middle.get_absolute_url()).context
+    assert (context["previous"].name, context["next"].name) == (names[0], names[2])
+    first = client.get(Activity.objects.get(name=names[0]).get_absolute_url()).context
+    assert first["previous"] is None and first["next"].name == names[1]
+    last = client.get(Activity.objects.get(name=names[-1]).get_absolute_url()).context
+    assert last["previous"].name == names[-2] and last["next"] is None
+
+
 @pytest.mark.parametrize("url", ["/activities/no-such-thing/", "/categories/no-such-thing/", "/nowhere/"])
 def test_unknown_slug_is_our_404(client, catalog, url):
     """Unknown slugs answer 404 with the site's own page."""

@@ -138,3 +138,13 @@ def test_layout_survives_a_loop(catalog):
     lifecycle = diagrams.lifecycle(Relation.objects.follows().select_related("from_activity", "to_activity"))
     assert len(lifecycle.nodes) == 3
     assert max(node.column for node in lifecycle.nodes) < 3
+
+
+def test_lifecycle_draws_only_follows_between_the_categorys_own_activities(client, catalog):
+    """A *follows* relation reaching into another category, or of another kind, adds no box to a lifecycle."""
+    before = node_positions(client.get("/categories/email/").context["lifecycle"])
+    relate("opened-email", Relation.Kind.FOLLOWS, "sent-sms")
+    relate("clicked-email", Relation.Kind.OTHER_CHANNEL, "opened-email")
+    lifecycle = client.get("/categories/email/").context["lifecycle"]
+    assert node_positions(lifecycle) == before
+    assert "sent-sms" not in {node.activity.slug for node in lifecycle.nodes}
