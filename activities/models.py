@@ -156,10 +156,21 @@ def with_joined_counts(queryset, tables, constants=None):
         columns.insert(0, f"{constant_sql} AS {quote(name)}")
         params = [*constant_params, *params]
     model = queryset.model
+    fields = [field.column for field in model._meta.concrete_fields]
     order = ", ".join(f"listed.{quote(name)}" for name in model._meta.ordering)
-    return model.objects.db_manager(queryset.db).raw(
-        f"SELECT listed.*, {', '.join(columns)} FROM ({sql}) listed{''.join(joins)} ORDER BY {order}", params
-    )
+    selected = ", ".join([*(f"listed.{quote(column)}" for column in fields), *columns])
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"SELECT {selected} FROM ({sql}) listed{''.join(joins)} ORDER BY {order}", params)
+        names = [column[0] for column in cursor.description[len(fields) :]]
+        rows = cursor.fetchall()
+    # Model instances from the row's own columns (the fast path of from_db), the counts set beside them:
+    # a RawQuerySet's per-query column mapping cost more than these few rows.
+    found = []
+    for row in rows:
+        instance = model.from_db(queryset.db, fields, row[: len(fields)])
+        instance.__dict__.update(zip(names, row[len(fields) :], strict=True))
+        found.append(instance)
+    return found
 
 
 class Category(Versioned):
