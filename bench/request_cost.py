@@ -1,17 +1,22 @@
 """
 CPU time per request, in one process, through the same WSGI application gunicorn runs.
 
-    .venv/bin/python bench/profile.py                 # a table of microseconds of CPU per request
-    .venv/bin/py-spy record -o profile.svg -- .venv/bin/python bench/profile.py --only "list + search"
+    .venv/bin/python bench/request_cost.py                 # a table of microseconds of CPU per request
+    .venv/bin/python bench/request_cost.py --rendered --calls   # and Python function calls per request
+    .venv/bin/py-spy record -o profile.svg -- .venv/bin/python bench/request_cost.py --only "list + search"
 
 CPU time (not wall time) is what the 2-core machine runs out of under load, and other processes on the
 machine barely disturb it, so this is where to look first; bench/load.py then measures the real thing.
+When the machine is busy, CPU time still drifts (shared caches); `--calls` adds the number of Python
+function calls per request, counted by cProfile, which is the same on any machine and any load.
 """
 
 import argparse
+import cProfile
 import io
 import json
 import os
+import pstats
 import secrets
 import sys
 import tempfile
@@ -64,6 +69,16 @@ def run(app, path, headers, count, batches=5):
     return best, status
 
 
+def calls(app, path, headers, count=20):
+    """Python function calls per request, as cProfile counts them (after one warm-up request)."""
+    run(app, path, headers, 1, batches=1)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    run(app, path, headers, count, batches=1)
+    profiler.disable()
+    return pstats.Stats(profiler).total_calls / count
+
+
 def app_etag(path):
     from django.test import Client
 
@@ -83,16 +98,17 @@ def main():
     parser.add_argument("--only", help="a page name from bench/load.py's PAGES, a path, or 'floor' (static, /healthz)")
     parser.add_argument("--304", dest="not_modified", action="store_true", help="conditional requests only")
     parser.add_argument("--rendered", action="store_true", help="rendered pages only (render cache off)")
+    parser.add_argument("--calls", action="store_true", help="also count Python function calls per request")
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="explorer-profile-"))
+    workdir = Path(tempfile.mkdtemp(prefix="explorer-request-cost-"))
     os.environ.update(
         {
             "DJANGO_ENV": "production",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             "DJANGO_SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto",
-            "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir / 'profile.sqlite3'}"),
+            "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir / 'request_cost.sqlite3'}"),
             "DJANGO_SETTINGS_MODULE": "explorer.settings",
             "DJANGO_LOG_LEVEL": "WARNING",
         }
@@ -108,29 +124,34 @@ def main():
     from django.core.wsgi import get_wsgi_application
 
     app = get_wsgi_application()
-    print("| Request | µs CPU per request |")
-    print("|---|---:|")
+    print("| Request | µs CPU per request |" + (" Python calls per request |" if args.calls else ""))
+    print("|---|---:|" + ("---:|" if args.calls else ""))
+
+    def measure(name, path, headers):
+        spent, status = run(app, path, headers, args.count)
+        counted = f" {calls(app, path, headers):.0f} |" if args.calls else ""
+        print(f"| {name} | {spent:.0f} |{counted}")
+        return status
+
     if args.only in (None, "floor"):
-        print(f"| static file (whitenoise) | {run(app, static_url(), {}, args.count)[0]:.0f} |")
-        print(f"| /healthz (the middleware stack and one query) | {run(app, '/healthz', {}, args.count)[0]:.0f} |")
+        measure("static file (whitenoise)", static_url(), {})
+        measure("/healthz (the middleware stack and one query)", "/healthz", {})
     pages = PAGES if args.only in (None, "floor") else {args.only: PAGES.get(args.only, args.only)}
     if args.only == "floor":
         pages = {}
     for name, path in pages.items():
         if args.rendered:
             settings.EXPLORER_PAGE_CACHE = False
-            print(f"| {name}, rendered | {run(app, path, {}, args.count)[0]:.0f} |")
+            measure(f"{name}, rendered", path, {})
             continue
-        etag = app_etag(path)
-        not_modified, status = run(app, path, {"If-None-Match": etag}, args.count)
+        status = measure(f"{name}, 304", path, {"If-None-Match": app_etag(path)})
         assert status.startswith("304"), status
-        print(f"| {name}, 304 | {not_modified:.0f} |")
         if args.not_modified:
             continue
         settings.EXPLORER_PAGE_CACHE = True
-        print(f"| {name}, render cache hit | {run(app, path, {}, args.count)[0]:.0f} |")
+        measure(f"{name}, render cache hit", path, {})
         settings.EXPLORER_PAGE_CACHE = False
-        print(f"| {name}, rendered | {run(app, path, {}, args.count)[0]:.0f} |")
+        measure(f"{name}, rendered", path, {})
 
 
 if __name__ == "__main__":
