@@ -145,7 +145,12 @@ def with_joined_counts(queryset, tables, constants=None):
     `constants` ({name: (sql, params)}) add constant columns to every row, to fetch them in the same query.
     """
     quote = connections[queryset.db].ops.quote_name
-    sql, params = queryset.order_by().query.sql_with_params()
+    model = queryset.model
+    if queryset.query.has_filters() or queryset.query.annotations:
+        sql, params = queryset.order_by().query.sql_with_params()
+    else:
+        # The whole table, as every page asks: its SQL is known without compiling a query.
+        sql, params = f"SELECT * FROM {quote(model._meta.db_table)}", ()
     columns, joins, params = [], [], list(params)
     for number, (table_sql, table_params, key, names) in enumerate(tables):
         joins.append(f" LEFT JOIN ({table_sql}) counted{number} ON counted{number}.{quote(key)} = listed.id")
@@ -155,7 +160,6 @@ def with_joined_counts(queryset, tables, constants=None):
     for name, (constant_sql, constant_params) in reversed((constants or {}).items()):
         columns.insert(0, f"{constant_sql} AS {quote(name)}")
         params = [*constant_params, *params]
-    model = queryset.model
     fields = [field.column for field in model._meta.concrete_fields]
     order = ", ".join(f"listed.{quote(name)}" for name in model._meta.ordering)
     selected = ", ".join([*(f"listed.{quote(column)}" for column in fields), *columns])
