@@ -5,10 +5,10 @@ from functools import lru_cache
 from html import escape
 
 from django import template
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from activities.search import normalise
+from activities.templatetags import escaped
 
 register = template.Library()
 
@@ -30,9 +30,13 @@ def marked(text, query, limit=None):
     """Escaped text with <mark> around the query's words, cut to about `limit` words around the first match."""
     wanted = tuple(query.highlights.items()) if query else ()
     text = str(text)
-    if not wanted and not (limit and len(text) > limit):
-        return conditional_escape(text)
+    # Without a search, only a text of more than 2 * limit pieces (words and gaps, a character or more each)
+    # is cut: a shorter one, most definitions, is escaped whole without being split.
+    if not wanted and not (limit and len(text) > 2 * limit):
+        return escaped(text)
     pieces = PIECES.findall(text)
+    if not wanted and len(pieces) <= 2 * limit:
+        return escaped(text)
     hits = [index for index, (word, _) in enumerate(pieces) if word and is_match(word, wanted)]
     start, end, before, after = 0, len(pieces), "", ""
     if limit and len(pieces) > 2 * limit:
