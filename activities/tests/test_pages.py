@@ -2,7 +2,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from activities.models import Activity, Category
+from activities.models import Activity, Category, Destination
 
 pytestmark = pytest.mark.django_db
 
@@ -149,6 +149,40 @@ def test_definitions_are_escaped(client, catalog):
     assert "<script>" not in html
     assert "&lt;script&gt;alert" in html
     assert "&lt;b&gt;<mark>bold</mark>&lt;/b&gt;" in html
+
+
+def test_names_are_escaped_wherever_they_are_drawn(client, catalog):
+    """Names are data too: list rows, facets, badges, the lifecycle and the overview chart show markup as text."""
+    Category.objects.filter(slug="email").update(name="Email <i>&</i>")
+    Activity.objects.filter(slug="sent-email").update(name="Sent <b>email</b>")
+    destination = Destination.objects.first()
+    Destination.objects.filter(pk=destination.pk).update(name="Hook <u>")
+    Activity.objects.get(slug="sent-email").destinations.add(destination)
+    pages = ["/", "/categories/email/", "/activities/", "/activities/?q=sent", "/activities/sent-email/"]
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert "<i>" not in html and "<b>" not in html and "<u>" not in html, url
+    drawn = {
+        "/": [
+            'y="13">General</text>',
+            '<text class="overview-chart__label" x="0" y="67">Email &lt;i&gt;&amp;&lt;/i&gt;',
+        ],
+        "/categories/email/": [
+            '<text x="18" y="23.0" dominant-baseline="central">Sent &lt;b&gt;email&lt;/b&gt;</text>',
+            '<li><a href="/activities/sent-email/">Sent &lt;b&gt;email&lt;/b&gt;</a> is followed by',
+        ],
+        "/activities/": [
+            '<span class="facet__label">Email &lt;i&gt;&amp;&lt;/i&gt;</span>',
+            '<a class="category-link" href="/categories/email/">Email &lt;i&gt;&amp;&lt;/i&gt;</a>',
+            'title="Synced to Hook &lt;u&gt;"><span class="visually-hidden">Synced to </span>Hook &lt;u&gt;</a>',
+        ],
+        "/activities/?q=sent": ['<a href="/activities/sent-email/"><mark>Sent</mark> &lt;b&gt;email&lt;/b&gt;</a>'],
+        "/activities/sent-email/": ['<span class="visually-hidden">Synced to </span>Hook &lt;u&gt;</a></dd>'],
+    }
+    for url, pieces in drawn.items():
+        html = client.get(url).content.decode()
+        for piece in pieces:
+            assert piece in html, (url, piece)
 
 
 def test_edit_shows_at_once(client, catalog):

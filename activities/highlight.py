@@ -4,13 +4,10 @@ import re
 from functools import lru_cache
 from html import escape
 
-from django import template
-from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString
 
 from activities.search import normalise
-
-register = template.Library()
+from activities.templatetags import escaped
 
 PIECES = re.compile(r"([^\W_]+)|([\W_]+)")
 SNIPPET_WORDS = 40
@@ -26,13 +23,21 @@ def same_word(found, wanted, prefix):
     return common >= 4 and common >= min(len(found), len(wanted)) - 2
 
 
-def marked(text, query, limit=None):
-    """Escaped text with <mark> around the query's words, cut to about `limit` words around the first match."""
-    wanted = tuple(query.highlights.items()) if query else ()
+def words_to_mark(query):
+    """The query's words to mark, each with whether it may be a prefix: () without a search."""
+    return tuple(query.highlights.items()) if query else ()
+
+
+def marked(text, wanted, limit=None):
+    """Escaped text with <mark> around the wanted words, cut to about `limit` words around the first match."""
     text = str(text)
-    if not wanted and not (limit and len(text) > limit):
-        return conditional_escape(text)
+    # Without a search, only a text of more than 2 * limit pieces (words and gaps, a character or more each)
+    # is cut: a shorter one, most definitions, is escaped whole without being split.
+    if not wanted and not (limit and len(text) > 2 * limit):
+        return escaped(text)
     pieces = PIECES.findall(text)
+    if not wanted and len(pieces) <= 2 * limit:
+        return escaped(text)
     hits = [index for index, (word, _) in enumerate(pieces) if word and is_match(word, wanted)]
     start, end, before, after = 0, len(pieces), "", ""
     if limit and len(pieces) > 2 * limit:
@@ -49,7 +54,7 @@ def marked(text, query, limit=None):
         else:
             stretch.append(word or gap)
     html.append(escape("".join(stretch)))
-    return mark_safe(before + "".join(html) + after)  # every piece is escaped above
+    return SafeString(before + "".join(html) + after)  # every piece is escaped above
 
 
 @lru_cache(maxsize=65536)
@@ -57,15 +62,3 @@ def is_match(word, wanted):
     """Whether a word of the text is one of the wanted (term, prefix) pairs; words repeat, so this is kept."""
     found = normalise(word)
     return any(same_word(found, term, prefix) for term, prefix in wanted)
-
-
-@register.filter
-def highlight(text, query):
-    """The text, escaped, with the query's words marked."""
-    return marked(text, query)
-
-
-@register.filter
-def snippet(text, query):
-    """A definition's passage around the query's first match, escaped, with the words marked."""
-    return marked(text, query, SNIPPET_WORDS)
