@@ -12,7 +12,9 @@ function calls per render and per whole request through the test client (cProfil
 same on any machine, so they compare runs made minutes or machines apart). "hx:" asks for the htmx fragment.
 """
 
+import cProfile
 import os
+import pstats
 import secrets
 import sys
 import tempfile
@@ -20,13 +22,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# bench/profile.py would shadow the standard library's profile, which cProfile imports.
-sys.path = [str(ROOT), *(entry for entry in sys.path if Path(entry or ".").resolve() != ROOT / "bench")]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-import cProfile  # noqa: E402
-import pstats  # noqa: E402
-
-sys.path.append(str(ROOT / "bench"))
 from load import PAGES, PROXY_HEADERS  # noqa: E402
 
 RENDERS = 200
