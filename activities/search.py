@@ -16,6 +16,7 @@ neighbours. Query text never reaches the SQL as syntax: it is cut into letters-a
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import combinations
 
 from django.db import connections
@@ -384,11 +385,9 @@ class Backend:
             if limit and known:
                 argument, params, within = self.bound_by(known, queryset, query, limit, expression)
             elif limit:
-                unfiltered = queryset
+                # Should the counts be fetched before the SQL is compiled, the SQL holds only what they call for.
+                later = partial(self.bound_by, queryset=queryset, query=query, limit=limit, expression=expression)
                 queryset, argument, params, within, counts = self.bound(queryset, query, limit, expression)
-
-                def later(known):
-                    return self.bound_by(known, unfiltered, query, limit, expression)
 
             # A word found as typed ranks its rows above those found only through its alternatives.
             tiers = [self.form(term.typed, term.prefix) for term in query.terms if term.alternatives and term.exact]
@@ -399,8 +398,8 @@ class Backend:
                 order.append("-search_exact")
             order.append("search_rank")
         if query.excluded:
-            expression = self.any_of([self.form(form) for form in query.excluded])
-            queryset = queryset.extra(where=[f"NOT ({self.contains(table)})"], params=[expression])
+            excluded = self.any_of([self.form(form) for form in query.excluded])
+            queryset = queryset.extra(where=[f"NOT ({self.contains(table)})"], params=[excluded])
         queryset = queryset.order_by(*order, *queryset.model._meta.ordering)
         queryset.query.search_counts = counts
         return queryset
@@ -546,7 +545,8 @@ class SQLite(Backend):
     def matching(self, queryset, table, argument, params, within=None, counts=None, later=None):
         queryset = queryset.all()
         sql, params = self.ranked(argument, params, within)
-        RankedMatches(sql, params, counts=counts, later=lambda known: self.ranked(*later(known))).join(queryset.query)
+        decide = later and (lambda known: self.ranked(*later(known)))
+        RankedMatches(sql, params, counts=counts, later=decide).join(queryset.query)
         return queryset.extra(select={"search_rank": f"{RankedMatches.alias}.rank"})
 
     def ranked(self, argument, params, within=None):
