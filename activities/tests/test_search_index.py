@@ -80,7 +80,7 @@ def test_a_corrected_word_is_matched_by_its_corrections_only(catalog):
 
 
 def test_a_ranked_search_behaves_as_a_queryset(catalog):
-    """A search can be filtered further, counted, tested for rows, sliced and read as values."""
+    """A search can be filtered further, counted, tested for rows, sliced, read as values and used as a subquery."""
     everything = names("email")
     searched = Activity.objects.search("email")
     in_category = searched.filter(category__slug="email")
@@ -91,6 +91,18 @@ def test_a_ranked_search_behaves_as_a_queryset(catalog):
     assert searched.exists() and not Activity.objects.search("email").filter(slug="none").exists()
     assert [activity.name for activity in searched[2:5]] == everything[2:5]
     assert searched.values("slug")[0]["slug"] == Activity.objects.get(name=everything[0]).slug
+    assert Activity.objects.filter(pk__in=searched.values("pk")).count() == len(everything)
+
+
+def test_a_ranked_search_can_be_updated_and_deleted(catalog):
+    """The admin's bulk actions work on its search results: an update and a delete touch the matches only."""
+    assert Activity.objects.search("bounced").update(kind="custom") == 2
+    assert set(Activity.objects.filter(kind="custom", name__startswith="Bounced").values_list("name", flat=True)) == {
+        "Bounced email",
+        "Bounced SMS",
+    }
+    Activity.objects.search("bounced -sms").delete()
+    assert names("bounced") == ["Bounced SMS"]
 
 
 @pytest.fixture
