@@ -30,6 +30,8 @@ class SearchPaginator(Paginator):
         with connections[self.object_list.db].cursor() as cursor:
             cursor.execute(f"SELECT {matched}, {by_name}", [*matched_params, *by_name_params])
             matched, by_name = cursor.fetchone()
+        # The page's SQL, compiled after this, then holds only the ranking these counts call for.
+        counts["known"] = (matched, by_name)
         self.capped = matched > self.limit
         return listed(matched, by_name, self.limit)
 

@@ -16,10 +16,12 @@ neighbours. Query text never reaches the SQL as syntax: it is cut into letters-a
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import combinations
 
 from django.db import connections
 from django.db.models.expressions import RawSQL
+from django.db.models.sql.constants import INNER
 
 WORD = re.compile(r"[^\W_]+")
 # A "phrase" (closed or not), or a run of non-space characters; either may start with a minus.
@@ -99,6 +101,15 @@ class Term:
     @property
     def alternatives(self):
         return [*self.synonyms, *((word,) for word in self.corrections)]
+
+    @property
+    def searched_as_typed(self):
+        """
+        Whether the word as typed belongs in the match: not when understand() found the index holding
+        nothing it matches and something else may match instead. It would match no row, yet cost a
+        phrase to every read of the index and to every row's rank.
+        """
+        return self.exact or not self.alternatives
 
 
 @dataclass
@@ -292,7 +303,12 @@ class Backend:
         """One match expression per typed word (with its synonyms and corrections) and per quoted phrase."""
         form = self.name_form if name_only else self.form
         return [
-            self.any_of([form(term.typed, term.prefix), *(form(alt) for alt in term.alternatives)])
+            self.any_of(
+                [
+                    *([form(term.typed, term.prefix)] if term.searched_as_typed else []),
+                    *(form(alt) for alt in term.alternatives),
+                ]
+            )
             for term in query.terms
         ] + [form(phrase) for phrase in query.phrases]
 
@@ -365,69 +381,118 @@ class Backend:
         order, counts = [], None
         if clauses:
             expression = self.all_of(clauses)
-            argument, params = "%s", [expression]
+            argument, params, within, later = "%s", [expression], None, None
             if limit and known:
-                queryset, argument, params = self.bound_by(known, queryset, query, limit, expression)
+                argument, params, within = self.bound_by(known, queryset, query, limit, expression)
             elif limit:
-                queryset, argument, params, counts = self.bound(queryset, query, limit, expression)
-            tiers = [self.form(term.typed, term.prefix) for term in query.terms if term.alternatives]
-            queryset = self.matching(queryset, table, argument, params)
+                # Should the counts be fetched before the SQL is compiled, the SQL holds only what they call for.
+                later = partial(self.bound_by, queryset=queryset, query=query, limit=limit, expression=expression)
+                queryset, argument, params, within, counts = self.bound(queryset, query, limit, expression)
+
+            # A word found as typed ranks its rows above those found only through its alternatives.
+            tiers = [self.form(term.typed, term.prefix) for term in query.terms if term.alternatives and term.exact]
+            queryset = self.matching(queryset, table, argument, params, within, counts, later)
             if tiers:
                 exact = " + ".join(f"(CASE WHEN {self.contains(table)} THEN 1 ELSE 0 END)" for _ in tiers)
                 queryset = queryset.extra(select={"search_exact": exact}, select_params=tiers)
                 order.append("-search_exact")
             order.append("search_rank")
         if query.excluded:
-            expression = self.any_of([self.form(form) for form in query.excluded])
-            queryset = queryset.extra(where=[f"NOT ({self.contains(table)})"], params=[expression])
+            excluded = self.any_of([self.form(form) for form in query.excluded])
+            queryset = queryset.extra(where=[f"NOT ({self.contains(table)})"], params=[excluded])
         queryset = queryset.order_by(*order, *queryset.model._meta.ordering)
         queryset.query.search_counts = counts
         return queryset
 
     def bound_by(self, known, queryset, query, limit, expression):
-        """What bound() does, decided here by the counts already known: the SQL holds only what applies."""
+        """
+        What bound() does, decided here by the counts already known: the SQL holds only what applies.
+        Returns the match argument, its parameters, and the candidates (sql, params) it is restricted to, or None.
+        """
         matched, by_name = known
         if matched <= limit:
-            return queryset, "%s", [expression]
-        table = queryset.model._meta.db_table
+            return "%s", [expression], None
         (every, every_params), (named, named_params) = self.candidates(queryset, query, limit)
         if by_name >= NAME_TIER:
-            if by_name >= limit:
-                queryset = queryset.extra(where=[f"{self.row_id(table)} IN ({named})"], params=named_params)
-            return queryset, "%s", [self.only_names(self.all_of(self.clauses(query, name_only=True)))]
-        queryset = queryset.extra(
-            where=[
-                f"{self.row_id(table)} IN"
-                f" (SELECT named_ids.id FROM ({named}) named_ids UNION SELECT first_ids.id FROM ({every}) first_ids)"
-            ],
-            params=[*named_params, *every_params],
-        )
-        return queryset, "%s", [expression]
+            names = self.only_names(self.all_of(self.clauses(query, name_only=True)))
+            return "%s", [names], (named, named_params) if by_name >= limit else None
+        union = f"SELECT named_ids.id FROM ({named}) named_ids UNION SELECT first_ids.id FROM ({every}) first_ids"
+        return "%s", [expression], (union, [*named_params, *every_params])
 
     def bound(self, queryset, query, limit, expression):
         """
         Restrict the ranking to a bounded candidate set once more than `limit` rows match. Returns the
         queryset, the match argument (SQL choosing the whole expression or the names-only one) with its
-        parameters, and SQL counting the matches (up to limit + 1) and the name matches (up to limit).
+        parameters, the candidates (sql, params) it is restricted to, and SQL counting the matches (up to
+        limit + 1) and the name matches (up to limit).
         """
-        table = queryset.model._meta.db_table
         (every, every_params), (named, named_params) = self.candidates(queryset, query, limit)
         counts = self.counts(queryset, query, limit)
         (matched, _), (by_name, _) = counts["matched"], counts["by_name"]
-        queryset = queryset.extra(
-            # Every row carries the bounded count, so that a list of results tells whether it was capped.
-            select={"search_matched": matched},
-            select_params=every_params,
-            # Under the limit the first limit + 1 matches are all of them, so this keeps every match.
-            where=[
-                f"{self.row_id(table)} IN"
-                f" (SELECT named_ids.id FROM ({named}) named_ids UNION SELECT first_ids.id FROM ({every}) first_ids)"
-            ],
-            params=[*named_params, *every_params],
-        )
+        # Every row carries the bounded count, so that a list of results tells whether it was capped.
+        queryset = queryset.extra(select={"search_matched": matched}, select_params=every_params)
+        # Under the limit the first limit + 1 matches are all of them, so this keeps every match.
+        union = f"SELECT named_ids.id FROM ({named}) named_ids UNION SELECT first_ids.id FROM ({every}) first_ids"
         argument = f"CASE WHEN {matched} > %s AND {by_name} >= %s THEN %s ELSE %s END"
         names = self.only_names(self.all_of(self.clauses(query, name_only=True)))
-        return queryset, argument, [*every_params, limit, *named_params, NAME_TIER, names, expression], counts
+        params = [*every_params, limit, *named_params, NAME_TIER, names, expression]
+        return queryset, argument, params, (union, [*named_params, *every_params]), counts
+
+
+class RankedMatches:
+    """
+    An FTS5 search with its ranks, as a derived table joined to the activities: the index is read
+    once, and a LIMIT inside stops the reading early. Django has no API for joining a subquery, but
+    Query.alias_map takes any object with Join's attributes and methods (see django.db.models.sql.datastructures).
+    """
+
+    alias = "activities_search"
+    join_type = INNER
+    nullable = False
+    filtered_relation = None
+    join_field = None
+
+    def __init__(self, sql, params, parent_alias=None, counts=None, later=None):
+        self.sql, self.params, self.parent_alias = sql, tuple(params), parent_alias
+        self.table_name = self.table_alias = self.alias
+        # A bounded search's counts, once someone (the paginator) has fetched them, and how to
+        # decide the SQL by them: then the SQL holds only what applies, as on the list page.
+        self.counts, self.later = counts, later
+
+    def join(self, query):
+        """Join the matches to a query's base table."""
+        self.parent_alias = query.get_initial_alias()
+        query.alias_map[self.alias] = self
+        query.alias_refcount[self.alias] = 1
+        query.table_map.setdefault(self.alias, []).append(self.alias)
+
+    def as_sql(self, compiler, connection):
+        parent = compiler.quote_name(self.parent_alias)
+        sql, params = self.sql, self.params
+        if self.counts and self.later and "known" in self.counts:
+            sql, params = self.later(self.counts["known"])
+        return f"INNER JOIN ({sql}) {self.alias} ON ({self.alias}.id = {parent}.id)", list(params)
+
+    def relabeled_clone(self, change_map):
+        # Its own alias stays: the rank's SQL names it.
+        parent = change_map.get(self.parent_alias, self.parent_alias)
+        return type(self)(self.sql, self.params, parent, self.counts, self.later)
+
+    @property
+    def identity(self):
+        return type(self), self.sql, self.params, self.parent_alias
+
+    def __eq__(self, other):
+        return isinstance(other, RankedMatches) and self.identity == other.identity
+
+    def __hash__(self):
+        return hash(self.identity)
+
+    def demote(self):
+        return self
+
+    def promote(self):
+        return self
 
 
 class SQLite(Backend):
@@ -460,16 +525,13 @@ class SQLite(Backend):
     def but_not(self, expression, excluded):
         return f"({expression}) NOT {excluded}"
 
-    def row_id(self, table):
-        # A unary plus keeps the planner from driving the search by an id list: FTS5 would then run
-        # the whole match once per listed id. The index drives, and each of its rows checks the list.
-        return f"+{self.fts}.rowid"
+    first_in_index = f"SELECT rowid AS id FROM {fts} WHERE {fts} MATCH %s LIMIT %s"
 
     def first(self, queryset, query, limit, name_only=False):
         expression = self.expression(query, name_only)
         if expression is not None and not queryset.query.where:
             # Nothing else filters: the index alone yields the ids, without reading a row.
-            return f"SELECT rowid AS id FROM {self.fts} WHERE {self.fts} MATCH %s LIMIT %s", (expression, limit)
+            return self.first_in_index, (expression, limit)
         return super().first(queryset, query, limit, name_only)
 
     def reading(self, queryset, table, expression):
@@ -480,13 +542,26 @@ class SQLite(Backend):
     def contains(self, table):
         return f"{table}.id IN (SELECT rowid FROM {self.fts} WHERE {self.fts} MATCH %s)"
 
-    def matching(self, queryset, table, argument, params):
-        return queryset.extra(
-            select={"search_rank": f"bm25({self.fts}, {NAME_WEIGHT}, 1.0)"},
-            tables=[self.fts],
-            where=[f"{self.fts}.rowid = {table}.id", f"{self.fts} MATCH {argument}"],
-            params=params,
-        )
+    def matching(self, queryset, table, argument, params, within=None, counts=None, later=None):
+        queryset = queryset.all()
+        sql, params = self.ranked(argument, params, within)
+        decide = later and (lambda known: self.ranked(*later(known)))
+        RankedMatches(sql, params, counts=counts, later=decide).join(queryset.query)
+        return queryset.extra(select={"search_rank": f"{RankedMatches.alias}.rank"})
+
+    def ranked(self, argument, params, within=None):
+        """SQL and parameters for the matching rowids with their ranks, among the candidates `within` when given."""
+        rank = f"bm25({self.fts}, {NAME_WEIGHT}, 1.0)"
+        ranked = f"SELECT rowid AS id, {rank} AS rank FROM {self.fts} WHERE {self.fts} MATCH"
+        if within and within[0] == self.first_in_index:
+            # The candidates are the index's first n matches of the same words (with any excluded
+            # words left out already; they would add nothing to a rank): read them once, ranked.
+            return f"{ranked} %s LIMIT %s", list(within[1])
+        if within:
+            # A unary plus keeps the planner from driving the search by the id list: FTS5 would then
+            # run the whole match once per listed id. The index drives, and each of its rows checks the list.
+            return f"{ranked} {argument} AND +rowid IN ({within[0]})", [*params, *within[1]]
+        return f"{ranked} {argument}", params
 
 
 class PostgreSQL(Backend):
@@ -536,13 +611,12 @@ class PostgreSQL(Backend):
     def but_not(self, expression, excluded):
         return f"({expression}) & !{excluded}"
 
-    def row_id(self, table):
-        return f"{table}.id"
-
     def reading(self, queryset, table, expression):
         return queryset.extra(where=[self.contains(table)], params=[expression])
 
-    def matching(self, queryset, table, argument, params):
+    def matching(self, queryset, table, argument, params, within=None, counts=None, later=None):
+        if within:
+            queryset = queryset.extra(where=[f"{table}.id IN ({within[0]})"], params=within[1])
         query = f"to_tsquery('english', {argument})"
         return queryset.extra(
             select={"search_rank": f"-ts_rank('{self.weights}', {table}.search_vector, {query})"},

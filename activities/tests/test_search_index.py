@@ -1,0 +1,143 @@
+"""
+How the search reads its index: the prefix indexes a typed prefix is answered from, the ranks read once
+per search, and the bounded ranking's SQL decided by counts already fetched. None of it changes results.
+"""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from activities.models import Activity, Category
+from activities.search import BACKENDS, understand
+from activities.tests.conftest import grow_catalog
+
+pytestmark = pytest.mark.django_db
+
+sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5 is SQLite's index")
+PREFIXES = "prefix='2 3 4 5 6 7 8 9 10 11 12'"
+LIMIT = 30
+
+
+def fts_definition():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'activities_activity_fts'")
+        return cursor.fetchone()[0]
+
+
+def names(q, queryset=None):
+    return list((queryset or Activity.objects).search(q).values_list("name", flat=True))
+
+
+@sqlite_only
+def test_index_holds_prefixes_of_two_to_twelve_letters(catalog):
+    """The FTS5 table keeps a prefix index for every length from 2 to 12, after migrate and after a rebuild."""
+    assert PREFIXES in fts_definition()
+    call_command("rebuild_search_index", verbosity=0)
+    assert PREFIXES in fts_definition()
+
+
+def test_prefixes_of_every_length_find_the_word(catalog):
+    """Typing "unsubscribed" letter by letter finds the unsubscribe activities at every length from 2 letters."""
+    word = "unsubscribed"
+    for length in range(2, len(word) + 1):
+        found = names(word[:length])
+        assert "Unsubscribed from email" in found, word[:length]
+
+
+@sqlite_only
+@pytest.mark.django_db(transaction=True)
+def test_migration_rebuilds_the_index_both_ways_and_triggers_keep_it_current(catalog):
+    """
+    Undoing migration 0008 restores the 2- and 3-letter prefix indexes; applying it again makes the others.
+    Either way the index holds every activity, and writes made afterwards are searchable at once.
+    """
+    call_command("migrate", "activities", "0007", verbosity=0)
+    assert "prefix='2 3'" in fts_definition()
+    assert set(names("bounce ")) == {"Bounced email", "Bounced SMS"}
+
+    call_command("migrate", "activities", verbosity=0)
+    assert PREFIXES in fts_definition()
+    assert set(names("bounce ")) == {"Bounced email", "Bounced SMS"}
+    Activity.objects.create(
+        name="Registered for webinar", slug="registered-for-webinar", category=Category.objects.first(), definition="X."
+    )
+    assert names("webi") == ["Registered for webinar"]
+    Activity.objects.filter(slug="registered-for-webinar").update(name="Attended masterclass")
+    assert names("webi") == []
+    assert names("mastercl") == ["Attended masterclass"]
+    Activity.objects.filter(slug="registered-for-webinar").delete()
+    assert names("mastercl") == []
+
+
+def test_a_corrected_word_is_matched_by_its_corrections_only(catalog):
+    """A word the index does not hold adds nothing to the match but its corrections; one it holds stays."""
+    backend = BACKENDS[connection.vendor](connection)
+    corrected = understand("bounse")
+    assert "bounse" not in " ".join(backend.clauses(corrected))
+    assert "bounced" in " ".join(backend.clauses(corrected))
+    assert "email" in " ".join(backend.clauses(understand("email")))
+    assert names("bounse") == names("bounced ")
+
+
+def test_a_ranked_search_behaves_as_a_queryset(catalog):
+    """A search can be filtered further, counted, tested for rows, sliced, read as values and used as a subquery."""
+    everything = names("email")
+    searched = Activity.objects.search("email")
+    in_category = searched.filter(category__slug="email")
+    assert 0 < in_category.count() < searched.count() == len(everything)
+    assert list(in_category.values_list("name", flat=True)) == [
+        name for name in everything if Activity.objects.get(name=name).category.slug == "email"
+    ]
+    assert searched.exists() and not Activity.objects.search("email").filter(slug="none").exists()
+    assert [activity.name for activity in searched[2:5]] == everything[2:5]
+    assert searched.values("slug")[0]["slug"] == Activity.objects.get(name=everything[0]).slug
+    assert Activity.objects.filter(pk__in=searched.values("pk")).count() == len(everything)
+
+
+def test_a_ranked_search_can_be_updated_and_deleted(catalog):
+    """The admin's bulk actions work on its search results: an update and a delete touch the matches only."""
+    assert Activity.objects.search("bounced").update(kind="custom") == 2
+    assert set(Activity.objects.filter(kind="custom", name__startswith="Bounced").values_list("name", flat=True)) == {
+        "Bounced email",
+        "Bounced SMS",
+    }
+    Activity.objects.search("bounced -sms").delete()
+    assert names("bounced") == ["Bounced SMS"]
+
+
+@pytest.fixture
+def broad(catalog, settings):
+    """2,000 activities and a count limit of 30: "synthetic" matches 1,931 of them by name."""
+    grow_catalog()
+    settings.SEARCH_COUNT_LIMIT = LIMIT
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "synthetic",  # at least the limit match by name
+        "recorded",  # matches every synthetic definition and no name: the first matches are ranked
+        "bounced",  # under the limit
+        "synthetic -email",  # past the limit, with an excluded word
+        "synthetc",  # past the limit, corrected
+    ],
+)
+def test_bounded_ranking_is_the_same_whether_counts_are_known_or_not(broad, q, client):
+    """
+    A bounded search ranks the same rows in the same order when its SQL chooses by counts it computes
+    itself (the category page), by counts fetched with the facets (the list page) or by the API's count.
+    """
+    unknown = Activity.objects.search(q, LIMIT)
+    counts = unknown.query.search_counts
+    ranked = list(unknown.values_list("name", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {counts['matched'][0]}, {counts['by_name'][0]}", [*counts["matched"][1], *counts["by_name"][1]]
+        )
+        known = cursor.fetchone()
+    assert list(Activity.objects.search(q, LIMIT, known).values_list("name", flat=True)) == ranked
+    counts["known"] = known
+    assert list(unknown.values_list("name", flat=True)) == ranked
+
+    page = client.get("/api/activities/", {"q": q}).json()["results"]
+    assert [row["name"] for row in page] == ranked[: len(page)]
