@@ -173,7 +173,7 @@ class ActivityFilter(django_filters.FilterSet):
         kinds_among = self.counted("category", "kind") if cleaned.get("kind") else None
         # A broad search's own counts (bounded) come along: its total is no sum of bounded facet counts.
         found = counts(self.filtered_without("q"), self.search_query, self.search_limit) if self.bounded else None
-        return list(Category.objects.with_facet_counts(activities, kinds_among=kinds_among, constants=found))
+        return Category.objects.with_facet_counts(activities, kinds_among=kinds_among, constants=found, plain=True)
 
     @cached_property
     def destination_facet(self):

@@ -1,4 +1,5 @@
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import NamedTuple
 
 from django.db import connections, models, transaction
@@ -108,10 +109,11 @@ class CategoryQuerySet(models.QuerySet):
         """Annotate each category with `activity_count`, in one query, in display order."""
         return self.annotate(activity_count=Count("activities")).order_by(*self.model._meta.ordering)
 
-    def with_facet_counts(self, activities, kinds_among=None, constants=None):
+    def with_facet_counts(self, activities, kinds_among=None, constants=None, plain=False):
         """
         Every category with how many `activities` it holds, and per kind how many `kinds_among` (default: those);
-        `constants` ({name: (sql, params)}) add constant columns to every row, to fetch them in the same query.
+        `constants` ({name: (sql, params)}) add constant columns to every row, to fetch them in the same query;
+        `plain` rows (attributes only, no model methods) for counting, where there may be hundreds.
         """
         # Counting goes from the matching activities to their categories (grouped derived tables), never
         # through every activity of every category: a narrow search costs what it matches. The grouping is
@@ -134,15 +136,16 @@ class CategoryQuerySet(models.QuerySet):
         else:
             tables = [grouped(activities, per_kind=False), grouped(kinds_among, total=False)]
         return with_joined_counts(
-            self, [(sql, params, "category_id", names) for sql, params, names in tables], constants
+            self, [(sql, params, "category_id", names) for sql, params, names in tables], constants, plain
         )
 
 
-def with_joined_counts(queryset, tables, constants=None):
+def with_joined_counts(queryset, tables, constants=None, plain=False):
     """
     The rows of `queryset` (in its model's ordering) with count columns from grouped derived tables, each
     (sql, params, key column, count columns) joined on the row's id, 0 where a table has no row for it;
     `constants` ({name: (sql, params)}) add constant columns to every row, to fetch them in the same query.
+    Model instances, or `plain` rows with the same attributes: a tenth of the cost each.
     """
     quote = connections[queryset.db].ops.quote_name
     model = queryset.model
@@ -169,6 +172,8 @@ def with_joined_counts(queryset, tables, constants=None):
         rows = cursor.fetchall()
     # Model instances from the row's own columns (the fast path of from_db), the counts set beside them:
     # a RawQuerySet's per-query column mapping cost more than these few rows.
+    if plain:
+        return [SimpleNamespace(**dict(zip([*fields, *names], row, strict=True))) for row in rows]
     found = []
     for row in rows:
         instance = model.from_db(queryset.db, fields, row[: len(fields)])

@@ -395,8 +395,8 @@ def naive(queryset, q):
 
 
 def listed():
-    """The activities as the list page queries them."""
-    return Activity.objects.for_listing().with_destination_slugs()
+    """The activities as the list page filters them (its listed rows gain their destination slugs)."""
+    return Activity.objects.for_listing()
 
 
 def search_page(q):
@@ -405,7 +405,7 @@ def search_page(q):
     activity_filter.facets()
     count = activity_filter.count()
     shown = f"{settings.SEARCH_COUNT_LIMIT:,}+ ({count} listed)" if activity_filter.count_capped else str(count)
-    return shown, list(activity_filter.results()[:PAGE])
+    return shown, list(activity_filter.results().with_destination_slugs()[:PAGE])
 
 
 def naive_page(q):
@@ -413,7 +413,7 @@ def naive_page(q):
     matches = naive_matches(listed(), q)
     facet = list(Category.objects.with_facet_counts(matches))
     list(Destination.objects.with_activity_counts(matches))
-    return sum(category.activity_count for category in facet), list(naive(listed(), q)[:PAGE])
+    return sum(category.activity_count for category in facet), list(naive(listed(), q).with_destination_slugs()[:PAGE])
 
 
 def search_answer(q):
