@@ -6,10 +6,10 @@ Load benchmark: the public pages against a static file of similar size, served b
 
 Starts gunicorn (gunicorn.conf.py, production mode behind a pretend TLS-ending load balancer) on a free
 loopback port, twice: once with the render cache, once rendering every request. In each round wrk
-measures the static file, then each page as a plain GET and as a 304 (If-None-Match); medians over the
-rounds are quoted, and each ratio pairs a page with the static file of the same round. Last, every page
-in turn at 256 connections for 30 s gives the error count. Results are printed as Markdown and kept in
-bench/results/.
+measures each page as a plain GET and as a 304 (If-None-Match), each right after the static file; medians
+over the rounds are quoted, and each ratio pairs a measurement with the static file measured just before
+it. Last, every page in turn at 256 connections for 30 s gives the error count. Results are printed as
+Markdown and kept in bench/results/.
 """
 
 import argparse
@@ -173,7 +173,7 @@ def rotating_script(paths):
 
 
 def median_result(rounds, ceilings):
-    """Medians over the rounds; the ratio pairs each round with the static file measured in that round."""
+    """Medians over the rounds; each ratio pairs a measurement with the static file measured just before it."""
     return {
         "rps": statistics.median(result["rps"] for result in rounds),
         "p50": statistics.median(result["p50"] for result in rounds),
@@ -192,25 +192,31 @@ def row(name, result):
 
 
 def measure(server, label, duration, connections, rounds, static_url, lines, searches=True):
-    """Each round measures the static file, then every page plain and as a 304, so noise hits all alike."""
-    targets = {"static file (ceiling)": (static_url, ())}
+    """
+    Each round measures every page, plain and as a 304, each right after the static file: this machine's
+    speed drifts within a minute (and sags after a run of heavy pages), so each ratio pairs two
+    measurements taken seconds apart, and noise hits both sides alike.
+    """
+    targets = {}
     for name, path in PAGES.items():
         etag = server.get(path)[0]["ETag"]
-        targets[name] = (path, ())
-        targets[f"{name}, 304"] = (path, (("If-None-Match", etag),))
-    script = rotating_script(distinct_searches())
-    runs = {name: [] for name in [*targets, *([SEARCHES] if searches else [])]}
+        targets[name] = (path, (), None)
+        targets[f"{name}, 304"] = (path, (("If-None-Match", etag),), None)
+    if searches:
+        targets[SEARCHES] = ("/", (("HX-Request", "true"),), rotating_script(distinct_searches()))
+    static = "static file (ceiling)"
+    runs = {name: [] for name in [static, *targets]}
+    ceilings = {name: [] for name in targets}
     for _ in range(rounds):
-        for name, (path, headers) in targets.items():
-            runs[name].append(wrk(server.base + path, duration, connections, headers))
+        for name, (path, headers, script) in targets.items():
+            ceiling = wrk(server.base + static_url, duration, connections, ())
+            runs[static].append(ceiling)
+            ceilings[name].append(ceiling["rps"])
             settle(server)
-        if searches:
-            runs[SEARCHES].append(
-                wrk(server.base + "/", duration, connections, (("HX-Request", "true"),), script=script)
-            )
+            runs[name].append(wrk(server.base + path, duration, connections, headers, script=script))
             settle(server)
-    ceilings = [result["rps"] for result in runs["static file (ceiling)"]]
-    results = {name: median_result(rounds_run, ceilings) for name, rounds_run in runs.items()}
+    results = {static: median_result(runs[static], [result["rps"] for result in runs[static]])}
+    results.update({name: median_result(runs[name], ceilings[name]) for name in targets})
     lines += [
         f"### {label}",
         "",
