@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import re
-import secrets
 import shutil
 import socket
 import statistics
@@ -28,6 +27,8 @@ import urllib.parse
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
+
+from production import production_env
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -56,15 +57,7 @@ def free_port():
 
 
 def django_env(database_url, page_cache):
-    return {
-        **os.environ,
-        "DJANGO_ENV": "production",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto",
-        "DATABASE_URL": database_url,
-        "EXPLORER_PAGE_CACHE": "1" if page_cache else "0",
-    }
+    return {**os.environ, **production_env(database_url), "EXPLORER_PAGE_CACHE": "1" if page_cache else "0"}
 
 
 def prepare(database_url):

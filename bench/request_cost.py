@@ -12,14 +12,9 @@ function calls per request, counted by cProfile, which is the same on any machin
 """
 
 import argparse
-import cProfile
 import io
 import json
-import os
-import pstats
-import secrets
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -28,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from load import PAGES  # noqa: E402
+from production import count_calls, setup_in_process  # noqa: E402
 
 
 def environ(path, headers):
@@ -72,11 +68,7 @@ def run(app, path, headers, count, batches=5):
 def calls(app, path, headers, count=20):
     """Python function calls per request, as cProfile counts them (after one warm-up request)."""
     run(app, path, headers, 1, batches=1)
-    profiler = cProfile.Profile()
-    profiler.enable()
-    run(app, path, headers, count, batches=1)
-    profiler.disable()
-    return pstats.Stats(profiler).total_calls / count
+    return count_calls(lambda: run(app, path, headers, count, batches=1), 1) / count
 
 
 def app_etag(path):
@@ -101,26 +93,8 @@ def main():
     parser.add_argument("--calls", action="store_true", help="also count Python function calls per request")
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="explorer-request-cost-"))
-    os.environ.update(
-        {
-            "DJANGO_ENV": "production",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto",
-            "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir / 'request_cost.sqlite3'}"),
-            "DJANGO_SETTINGS_MODULE": "explorer.settings",
-            "DJANGO_LOG_LEVEL": "WARNING",
-        }
-    )
-    import django
+    setup_in_process("request-cost")
     from django.conf import settings
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
-    call_command("load_catalog", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
     from django.core.wsgi import get_wsgi_application
 
     app = get_wsgi_application()

@@ -12,12 +12,7 @@ function calls per render and per whole request through the test client (cProfil
 same on any machine, so they compare runs made minutes or machines apart). "hx:" asks for the htmx fragment.
 """
 
-import cProfile
-import os
-import pstats
-import secrets
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -26,18 +21,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from load import PAGES, PROXY_HEADERS  # noqa: E402
+from production import count_calls, setup_in_process  # noqa: E402
 
 RENDERS = 200
-
-
-def calls(function, times):
-    """Python function calls per run of `function`, as cProfile counts them."""
-    profiler = cProfile.Profile()
-    profiler.enable()
-    for _ in range(times):
-        function()
-    profiler.disable()
-    return pstats.Stats(profiler).total_calls / times
 
 
 def cpu_us(function, times, batches=5):
@@ -53,28 +39,11 @@ def cpu_us(function, times, batches=5):
 
 
 def main():
-    workdir = Path(tempfile.mkdtemp(prefix="explorer-templates-"))
-    os.environ.update(
-        {
-            "DJANGO_ENV": "production",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto",
-            "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir / 'templates.sqlite3'}"),
-            "DJANGO_SETTINGS_MODULE": "explorer.settings",
-            "DJANGO_LOG_LEVEL": "WARNING",
-        }
-    )
-    import django
+    setup_in_process("templates")
     from django.conf import settings
-    from django.core.management import call_command
     from django.template.backends import django as backend
     from django.test import Client
 
-    django.setup()
-    call_command("migrate", verbosity=0)
-    call_command("load_catalog", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
     settings.EXPLORER_PAGE_CACHE = False
     rendered = []
     render = backend.Template.render
@@ -104,8 +73,8 @@ def main():
         def again(template=template, context=context, http_request=http_request):
             return render(template, context, http_request)
 
-        per_request = calls(request, 20)
-        per_render = calls(again, 20)
+        per_request = count_calls(request, 20)
+        per_render = count_calls(again, 20)
         print(f"| {page} | {cpu_us(again, RENDERS):.0f} | {per_render:.0f} | {per_request:.0f} |")
 
 
