@@ -115,29 +115,31 @@ class CategoryQuerySet(models.QuerySet):
         `constants` ({name: (sql, params)}) add constant columns to every row, to fetch them in the same query;
         `plain` rows (attributes only, no model methods) for counting, where there may be hundreds.
         """
+
         # Counting goes from the matching activities to their categories (grouped derived tables), never
         # through every activity of every category: a narrow search costs what it matches. The grouping is
         # plain SQL around each set's own query: the ORM's filtered Counts cost several times more to build.
-        kinds = Activity.Kind.values
-
         def grouped(rows, total=True, per_kind=True):
-            """(sql, params, count columns) of `rows` counted per category: in all and/or per kind."""
+            """(sql, params, key, count columns) of `rows` counted per category: in all and/or per kind."""
+            counts = {"activity_count": ("COUNT(*)", [])} if total else {}
+            if per_kind:
+                counts |= {f"{kind}_count": ("SUM(CASE WHEN kind = %s THEN 1 ELSE 0 END)", [kind]) for kind in kinds}
             sql, params = rows.order_by().values("category_id", "kind").query.sql_with_params()
-            columns = ["COUNT(*) AS activity_count"] if total else []
-            columns += (
-                [f"SUM(CASE WHEN kind = %s THEN 1 ELSE 0 END) AS {kind}_count" for kind in kinds] if per_kind else []
+            selected = ", ".join(f"{expression} AS {name}" for name, (expression, _) in counts.items())
+            table = f"SELECT category_id, {selected} FROM ({sql}) grouped GROUP BY category_id"
+            return (
+                table,
+                [*(value for _, values in counts.values() for value in values), *params],
+                "category_id",
+                [*counts],
             )
-            names = (["activity_count"] if total else []) + ([f"{kind}_count" for kind in kinds] if per_kind else [])
-            table = f"SELECT category_id, {', '.join(columns)} FROM ({sql}) grouped GROUP BY category_id"
-            return table, [*(kinds if per_kind else []), *params], names
 
+        kinds = Activity.Kind.values
         if kinds_among is None:
             tables = [grouped(activities)]
         else:
             tables = [grouped(activities, per_kind=False), grouped(kinds_among, total=False)]
-        return with_joined_counts(
-            self, [(sql, params, "category_id", names) for sql, params, names in tables], constants, plain
-        )
+        return with_joined_counts(self, tables, constants, plain)
 
 
 def with_joined_counts(queryset, tables, constants=None, plain=False):
