@@ -43,6 +43,13 @@ PAGES = {
     "detail": "/activities/opened-email/",
     "API list": "/api/activities/",
 }
+# What Django itself costs before a page draws anything, measured when every request renders: how much of
+# the 0.3x budget is left for a page's own content. The 404 page is base.html and one sentence (plus the
+# warning that Django logs for every 404, so wrk counts its answers as non-2xx).
+FLOORS = {
+    "floor: /healthz (middleware, one query, no template)": "/healthz",
+    "floor: not found (base.html, no query)": "/no-such-page/",
+}
 # Live search as people type: htmx asks for the results fragment, and every query differs, so the render
 # cache never helps. The honest figure for search traffic.
 SEARCHES = "live search, a different query each time"
@@ -184,7 +191,7 @@ def row(name, result):
     )
 
 
-def measure(server, label, duration, connections, rounds, static_url, lines, searches=True):
+def measure(server, label, duration, connections, rounds, static_url, lines, searches=True, floors=False):
     """
     Each round measures every page, plain and as a 304, each right after the static file: this machine's
     speed drifts within a minute (and sags after a run of heavy pages), so each ratio pairs two
@@ -195,6 +202,8 @@ def measure(server, label, duration, connections, rounds, static_url, lines, sea
         etag = server.get(path)[0]["ETag"]
         targets[name] = (path, (), None)
         targets[f"{name}, 304"] = (path, (("If-None-Match", etag),), None)
+    if floors:
+        targets.update({name: (path, (), None) for name, path in FLOORS.items()})
     if searches:
         targets[SEARCHES] = ("/", (("HX-Request", "true"),), rotating_script(distinct_searches()))
     static = "static file (ceiling)"
@@ -231,6 +240,10 @@ def main():
     parser.add_argument(
         "--only", action="append", choices=[*PAGES, SEARCHES], help="measure only this page (repeatable)"
     )
+    parser.add_argument(
+        "--render-cache", choices=["both", "on", "off"], default="both", help="which half to measure (default both)"
+    )
+    parser.add_argument("--no-floors", action="store_true", help="skip the floor rows (/healthz, the 404 page)")
     args = parser.parse_args()
     for name in set(PAGES) - set(args.only or PAGES):
         del PAGES[name]
@@ -253,7 +266,7 @@ def main():
         "",
     ]
     summary = {}
-    for page_cache in (True, False):
+    for page_cache in {"both": (True, False), "on": (True,), "off": (False,)}[args.render_cache]:
         label = "render cache on (the default)" if page_cache else "render cache off: every 200 renders"
         server = Server(database_url, page_cache, RESULTS / f"load-{stamp}-server.log")
         try:
@@ -265,7 +278,15 @@ def main():
                     f"`{static_url}` {static_size / 1024:.1f} KB.\n"
                 )
             summary[label] = measure(
-                server, label, args.duration, args.connections, args.rounds, static_url, lines, searches
+                server,
+                label,
+                args.duration,
+                args.connections,
+                args.rounds,
+                static_url,
+                lines,
+                searches,
+                floors=not page_cache and not args.no_floors,
             )
             if page_cache:
                 stress = wrk(
