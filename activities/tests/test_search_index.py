@@ -141,3 +141,40 @@ def test_bounded_ranking_is_the_same_whether_counts_are_known_or_not(broad, q, c
 
     page = client.get("/api/activities/", {"q": q}).json()["results"]
     assert [row["name"] for row in page] == ranked[: len(page)]
+
+
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own search columns")
+
+
+def search_columns():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name, column_name FROM information_schema.columns"
+            " WHERE (table_name, column_name) IN"
+            " (('activities_activity', 'search_name'), ('activities_searchword', 'lexemes'))"
+        )
+        return set(cursor.fetchall())
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_names_and_vocabulary_columns_migrate_both_ways_and_stay_current(catalog):
+    """
+    Migration 0009 gives the names a tsvector of their own and the vocabulary its lexemes, and undoing it
+    takes both away. Once applied, a renamed activity is found within the names by its new word, that word
+    counts as typed (not corrected), and a misspelling of it is corrected to it.
+    """
+    call_command("migrate", "activities", "0008", verbosity=0)
+    assert search_columns() == set()
+    call_command("migrate", "activities", verbosity=0)
+    assert search_columns() == {("activities_activity", "search_name"), ("activities_searchword", "lexemes")}
+
+    backend = BACKENDS[connection.vendor](connection)
+    Activity.objects.filter(slug="opened-email").update(name="Zeppelin launched")
+    sql, params = backend.first(Activity.objects.all(), understand("zeppel"), 10, name_only=True)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        assert [row[0] for row in cursor.fetchall()] == [Activity.objects.get(slug="opened-email").pk]
+    known = understand("zeppelin").terms[0]
+    assert known.exact and not known.corrections
+    assert names("zepplein") == ["Zeppelin launched"]
