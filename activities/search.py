@@ -471,7 +471,34 @@ class RankedMatches:
         sql, params = self.sql, self.params
         if self.counts and self.later and "known" in self.counts:
             sql, params = self.later(self.counts["known"])
+        shown = self.rows_needed(compiler.query)
+        if shown:
+            # Only rows ranked no worse than the n-th best can be among the first n, whatever breaks the
+            # ties: the rest are dropped before they are joined, read and sorted (most of a capped search's
+            # 1,000 candidates). The ranks are computed once (MATERIALIZED), then read twice.
+            sql = (
+                f"WITH ranked AS MATERIALIZED ({sql}) SELECT id, rank FROM ranked WHERE rank <="
+                " (SELECT max(rank) FROM (SELECT rank FROM ranked ORDER BY rank LIMIT %s))"
+            )
+            params = [*params, shown]
         return f"INNER JOIN ({sql}) {self.alias} ON ({self.alias}.id = {parent}.id)", list(params)
+
+    def rows_needed(self, query):
+        """
+        How many of the best-ranked matches a query can show (its slice's end), when it lists them best first
+        and every match it joins stays one row of its results; otherwise None (all ranks are needed).
+        """
+        if query.high_mark is None or tuple(query.order_by[:1]) != ("search_rank",) or query.where:
+            return None
+        if query.group_by is not None or query.distinct or query.combinator or query.extra_tables:
+            return None
+        for alias, join in query.alias_map.items():
+            if alias in (self.alias, query.base_table) or join is self:
+                continue
+            # Other joins may only fetch related rows (select_related): one for each row, never none.
+            if join.join_type == INNER and (join.nullable or not join.join_field.many_to_one):
+                return None
+        return query.high_mark
 
     def relabeled_clone(self, change_map):
         # Its own alias stays: the rank's SQL names it.

@@ -141,3 +141,31 @@ def test_bounded_ranking_is_the_same_whether_counts_are_known_or_not(broad, q, c
 
     page = client.get("/api/activities/", {"q": q}).json()["results"]
     assert [row["name"] for row in page] == ranked[: len(page)]
+
+
+@pytest.mark.parametrize("q", ["synthetic", "recorded", "activity", "bounced", "email"])
+def test_a_slice_of_a_ranked_search_is_the_same_slice_of_the_whole_ranking(broad, q):
+    """
+    A page of results (a slice) holds exactly the rows at those places in the full ranking, ties included,
+    though on SQLite only the best-ranked candidates are then joined and sorted.
+    """
+    searched = Activity.objects.search(q, LIMIT)
+    ranked = list(searched.values_list("name", flat=True))
+    for start, stop in ((0, 1), (0, 10), (3, 7), (10, 20), (25, 40), (0, 1000)):
+        assert list(searched.values_list("name", flat=True)[start:stop]) == ranked[start:stop]
+        assert [activity.name for activity in searched.for_listing()[start:stop]] == ranked[start:stop]
+    if connection.vendor == "sqlite":
+        assert "ranked ORDER BY rank LIMIT" in str(searched[:10].query)
+        assert "ranked ORDER BY rank LIMIT" not in str(searched.query)
+
+
+def test_a_slice_of_a_search_filtered_or_ordered_afterwards_keeps_every_candidate(broad):
+    """Filtered or ordered after the search, a slice still draws from every match: nothing was cut by rank first."""
+    searched = Activity.objects.search("activity", LIMIT)
+    email = searched.filter(category__slug="email")
+    assert list(email[:5]) == list(email)[:5] and email.exists()
+    by_name = searched.order_by("-name")
+    assert list(by_name[:5]) == list(by_name)[:5]
+    assert list(searched.exclude(kind="custom")[:5]) == list(searched.exclude(kind="custom"))[:5]
+    if connection.vendor == "sqlite":
+        assert "ranked ORDER BY rank LIMIT" not in str(email.all()[:5].query) + str(by_name.all()[:5].query)
