@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from activities.models import Activity, Category
-from activities.search import BACKENDS, understand
+from activities.search import BACKENDS, TOKENIZER, understand
 from activities.tests.conftest import grow_catalog
 
 pytestmark = pytest.mark.django_db
@@ -169,3 +169,31 @@ def test_a_slice_of_a_search_filtered_or_ordered_afterwards_keeps_every_candidat
     assert list(searched.exclude(kind="custom")[:5]) == list(searched.exclude(kind="custom"))[:5]
     if connection.vendor == "sqlite":
         assert "ranked ORDER BY rank LIMIT" not in str(email.all()[:5].query) + str(by_name.all()[:5].query)
+
+
+@sqlite_only
+def test_the_stems_come_from_the_index_own_tokenizer(catalog):
+    """The stems that decide which corrections repeat each other come from the tokenizer the FTS5 table uses."""
+    assert f"tokenize='{TOKENIZER}'" in fts_definition()
+    stems = BACKENDS["sqlite"](connection).stems(["reminder", "reminders", "contact", "contract", "subscriber"])
+    assert stems["reminder"] == stems["reminders"] != stems["subscriber"]
+    assert stems["contact"] != stems["contract"]
+
+
+def test_corrections_that_share_a_stem_are_searched_once(catalog):
+    """
+    "remminder" is corrected to "remainder", "reminder" and "reminders": all stay in the highlighting, the
+    match searches each stem once (SQLite; PostgreSQL's ranks count a stem once anyway), and the results
+    are those of every correction.
+    """
+    email = Category.objects.get(slug="email")
+    for name in ("Reminder sent", "Reminders paused", "Remainder billed"):
+        Activity.objects.create(name=name, slug=name.lower().replace(" ", "-"), category=email, definition="Made up.")
+    query = understand("remminder ")
+    (term,) = query.terms
+    assert {"remainder", "reminder", "reminders"} <= set(term.corrections) <= set(query.highlights)
+    clauses = " ".join(BACKENDS[connection.vendor](connection).clauses(query))
+    if connection.vendor == "sqlite":
+        assert term.repeated == {("reminders",)}
+        assert '"remainder"' in clauses and '"reminder"' in clauses and '"reminders"' not in clauses
+    assert set(names("remminder ")) == {"Reminder sent", "Reminders paused", "Remainder billed"}
