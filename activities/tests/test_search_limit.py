@@ -193,3 +193,32 @@ def test_the_bounded_count_and_the_synced_to_marks_agree_with_the_matches(client
         if "category" in chosen:
             without_destination = without_destination.filter(category__slug=chosen["category"])
         assert all(choice.capped == (without_destination.count() > LIMIT) for choice in facets["destination"])
+
+
+def test_facets_of_a_broad_search_read_the_facet_index(broad):
+    """
+    A broad search's category facet counts its first matches from the (id, category, kind) index on SQLite,
+    each category's count the same as counting those activities' rows; activities chosen otherwise are read
+    as before.
+    """
+    from collections import Counter
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from activities.filters import ActivityFilter
+    from activities.models import FACET_INDEX, facet_columns
+
+    first = Activity.objects.first_matching("synthetic", LIMIT + 1).values_list("category__slug", flat=True)
+    expected = Counter(first)
+    assert sum(expected.values()) == LIMIT + 1
+    for params in ({"q": "synthetic"}, {"q": "synthetic", "kind": "system"}, {"q": "synthetic", "category": ["email"]}):
+        activity_filter = ActivityFilter(params, queryset=Activity.objects.all())
+        with CaptureQueriesContext(connection) as queries:
+            facet = activity_filter.category_facet
+        assert {category.slug: category.activity_count for category in facet if category.activity_count} == expected
+        assert activity_filter.search_counts()[0] == LIMIT + 1
+        if connection.vendor == "sqlite":
+            assert f"INDEXED BY {FACET_INDEX}" in queries[-1]["sql"]
+    assert "INDEXED BY" not in facet_columns(Activity.objects.filter(kind="system"))[0]
+    assert "INDEXED BY" not in facet_columns(Activity.objects.exclude(pk__in=[1]))[0]
