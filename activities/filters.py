@@ -4,10 +4,9 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.core.validators import slug_re
-from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 
-from activities.models import Activity, Category, Destination
+from activities.models import Activity, ActivityIds, Category, Destination
 from activities.search import counts, first, listed, understand
 
 MAX_QUERY_LENGTH = 200
@@ -162,9 +161,8 @@ class ActivityFilter(django_filters.FilterSet):
         """The activities a facet counts: those matching every filter but `names`; of a search, the first limit + 1."""
         if not self.bounded:
             return self.filtered_without(*names)
-        return self.queryset.model.objects.db_manager(self.queryset.db).filter(
-            pk__in=RawSQL(*self.first_matches(*names))
-        )
+        # Their ids' SQL as it is: the facets' SQL embeds it, and a QuerySet around it cost more to build than to run.
+        return ActivityIds(*self.first_matches(*names), self.queryset.db)
 
     def filter_destination(self, queryset, name, value: list[str]):
         return queryset.synced_to(value)
