@@ -4,10 +4,9 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.core.validators import slug_re
-from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 
-from activities.models import Activity, Category, Destination
+from activities.models import Activity, ActivityIds, Category, Destination
 from activities.search import counts, first, listed, understand
 
 MAX_QUERY_LENGTH = 200
@@ -141,8 +140,13 @@ class ActivityFilter(django_filters.FilterSet):
 
     def search_counts(self):
         """A bounded search's (matched, by_name) counts, fetched with the category facet."""
-        first = next(iter(self.category_facet), None)
-        return (first.matched, first.by_name) if first else (0, 0)
+        facet = self.category_facet
+        if not facet:
+            return (0, 0)
+        matched = getattr(facet[0], "matched", None)
+        if matched is None:
+            matched = sum(category.activity_count for category in facet)
+        return (matched, facet[0].by_name)
 
     @property
     def bounded(self):
@@ -157,9 +161,8 @@ class ActivityFilter(django_filters.FilterSet):
         """The activities a facet counts: those matching every filter but `names`; of a search, the first limit + 1."""
         if not self.bounded:
             return self.filtered_without(*names)
-        return self.queryset.model.objects.db_manager(self.queryset.db).filter(
-            pk__in=RawSQL(*self.first_matches(*names))
-        )
+        # Their ids' SQL as it is: the facets' SQL embeds it, and a QuerySet around it cost more to build than to run.
+        return ActivityIds(*self.first_matches(*names), self.queryset.db)
 
     def filter_destination(self, queryset, name, value: list[str]):
         return queryset.synced_to(value)
@@ -173,16 +176,24 @@ class ActivityFilter(django_filters.FilterSet):
         kinds_among = self.counted("category", "kind") if cleaned.get("kind") else None
         # A broad search's own counts (bounded) come along: its total is no sum of bounded facet counts.
         found = counts(self.filtered_without("q"), self.search_query, self.search_limit) if self.bounded else None
+        if found and not cleaned.get("category"):
+            # The facet then counts the very matches that `matched` counts (every category, the same filters):
+            # their sum is that count, without reading them from the index once more.
+            del found["matched"]
         return Category.objects.with_facet_counts(activities, kinds_among=kinds_among, constants=found, plain=True)
 
     @cached_property
     def destination_facet(self):
         """Every destination with how many results it would keep, counted without the destination filter itself."""
         matched = None
-        if self.bounded:
+        if self.bounded and not self.counts_the_search("destination"):
             sql, params = self.first_matches("destination")
             matched = {"matched": (f"(SELECT COUNT(*) FROM ({sql}) matched)", params)}
         return list(Destination.objects.with_activity_counts(self.counted("destination"), constants=matched))
+
+    def counts_the_search(self, name):
+        """Whether the `name` facet counts the matches that the bounded count, already fetched, counted."""
+        return "category_facet" in self.__dict__ and not getattr(self.form, "cleaned_data", {}).get(name)
 
     def matched(self):
         """How many results there are: exact without a search or up to the limit, limit + 1 for a broad search."""
@@ -235,12 +246,11 @@ class ActivityFilter(django_filters.FilterSet):
         self.is_valid()
         chosen = list(getattr(self.form, "cleaned_data", {}).get("destination") or ())
         facet = self.destination_facet
-        return toggles(
-            "destination",
-            [(item.slug, item.name, item.activity_count) for item in facet],
-            chosen,
-            capped=self.bounded and any(self.over_limit(item.matched) for item in facet),
-        )
+        capped = False
+        if self.bounded and facet:
+            matched = getattr(facet[0], "matched", None)
+            capped = self.over_limit(self.search_counts()[0] if matched is None else matched)
+        return toggles("destination", [(item.slug, item.name, item.activity_count) for item in facet], chosen, capped)
 
     def facets(self):
         """Category and kind choices with their counts; each facet counts every other filter but not its own."""

@@ -14,7 +14,9 @@ neighbours. Query text never reaches the SQL as syntax: it is cut into letters-a
 """
 
 import re
+import sqlite3
 import unicodedata
+from contextlib import closing
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import combinations
@@ -38,6 +40,8 @@ NAME_WEIGHT = 10.0
 NAME_TIER = 50
 # Separators for the synonyms and the vocabulary sent as one string: the tokenizers never keep them.
 RECORD, UNIT = "\x1e", "\x1f"
+# The FTS5 index's tokenizer (migration 0008), which also tells which corrections share a stem.
+TOKENIZER = "porter unicode61 remove_diacritics 2"
 
 
 def normalise(text):
@@ -94,6 +98,8 @@ class Term:
     synonyms: list = field(default_factory=list)
     corrections: list = field(default_factory=list)
     exact: bool = True
+    # Alternatives the index reduces to the same stems as the word or an earlier alternative (Lexicon.repeated).
+    repeated: set = field(default_factory=set)
 
     @property
     def correctable(self):
@@ -102,6 +108,11 @@ class Term:
     @property
     def alternatives(self):
         return [*self.synonyms, *((word,) for word in self.corrections)]
+
+    @property
+    def searched_alternatives(self):
+        """The alternatives that the match needs: one per stem, as each would find the same rows again."""
+        return [form for form in self.alternatives if form not in self.repeated]
 
     @property
     def searched_as_typed(self):
@@ -193,7 +204,7 @@ def parse(q):
 class Lexicon:
     """The index's words and the synonyms, as of one search-state token."""
 
-    def __init__(self, synonyms, vocabulary=()):
+    def __init__(self, synonyms, vocabulary=(), stems=None):
         self.synonyms = {}
         for forms in synonyms:
             group = [tuple(words(form)) for form in forms]
@@ -201,7 +212,26 @@ class Lexicon:
             for form in group:
                 self.synonyms.setdefault(form, []).extend(other for other in group if other != form)
         self.counts = dict(vocabulary)
+        # Each index word's stem ({} where the engine already counts a stem once in a rank, as PostgreSQL does).
+        self.stems = stems or {}
         self._neighbours = None
+
+    def repeated(self, term):
+        """
+        The term's alternatives whose stems the word as typed (if searched whole) or an earlier alternative
+        already has: "reminders" beside "reminder". They find no other row, but FTS5's bm25 would count
+        that stem once per phrase, and every read of the index and every row's rank would pay for each.
+        """
+        if not self.stems:
+            return set()
+        stemmed = [tuple(self.stems.get(word, word) for word in form) for form in term.alternatives]
+        seen = set() if term.prefix or not term.searched_as_typed else {tuple(self.stems.get(w, w) for w in term.typed)}
+        repeated = set()
+        for form, key in zip(term.alternatives, stemmed, strict=True):
+            if key in seen:
+                repeated.add(form)
+            seen.add(key)
+        return repeated
 
     @property
     def neighbours(self):
@@ -279,9 +309,13 @@ class Backend:
             )
             token, *found, synonyms, vocabulary = cursor.fetchone()
         if token != cached_token:
+            counts = [
+                (line.split(UNIT)[0], int(line.split(UNIT)[1])) for line in (vocabulary or "").split(RECORD) if line
+            ]
             lexicon = Lexicon(
                 [line.split(UNIT) for line in (synonyms or "").split(RECORD) if line],
-                [(line.split(UNIT)[0], int(line.split(UNIT)[1])) for line in (vocabulary or "").split(RECORD) if line],
+                counts,
+                self.stems([word for word, _ in counts]),
             )
             self.lexicons[key] = (token, lexicon)
         known, nearby = found[: len(correctable)], found[len(correctable) :] or [None] * len(correctable)
@@ -298,7 +332,13 @@ class Backend:
                     continue
                 pool = lexicon.candidates(word) if pool is None else pool
                 term.corrections = rank_corrections(word, [(other, lexicon.counts.get(other, 0)) for other in pool])
+        for term in query.terms:
+            term.repeated = lexicon.repeated(term)
         return query
+
+    def stems(self, words):
+        """Each word's stem as the index makes it, where ranks would count a stem once per phrase; else {}."""
+        return {}
 
     def clauses(self, query, name_only=False):
         """One match expression per typed word (with its synonyms and corrections) and per quoted phrase."""
@@ -307,7 +347,7 @@ class Backend:
             self.any_of(
                 [
                     *([form(term.typed, term.prefix)] if term.searched_as_typed else []),
-                    *(form(alt) for alt in term.alternatives),
+                    *(form(alt) for alt in term.searched_alternatives),
                 ]
             )
             for term in query.terms
@@ -472,7 +512,34 @@ class RankedMatches:
         sql, params = self.sql, self.params
         if self.counts and self.later and "known" in self.counts:
             sql, params = self.later(self.counts["known"])
+        shown = self.rows_needed(compiler.query)
+        if shown:
+            # Only rows ranked no worse than the n-th best can be among the first n, whatever breaks the
+            # ties: the rest are dropped before they are joined, read and sorted (most of a capped search's
+            # 1,000 candidates). The ranks are computed once (MATERIALIZED), then read twice.
+            sql = (
+                f"WITH ranked AS MATERIALIZED ({sql}) SELECT id, rank FROM ranked WHERE rank <="
+                " (SELECT max(rank) FROM (SELECT rank FROM ranked ORDER BY rank LIMIT %s))"
+            )
+            params = [*params, shown]
         return f"INNER JOIN ({sql}) {self.alias} ON ({self.alias}.id = {parent}.id)", list(params)
+
+    def rows_needed(self, query):
+        """
+        How many of the best-ranked matches a query can show (its slice's end), when it lists them best first
+        and every match it joins stays one row of its results; otherwise None (all ranks are needed).
+        """
+        if query.high_mark is None or tuple(query.order_by[:1]) != ("search_rank",) or query.where:
+            return None
+        if query.group_by is not None or query.distinct or query.combinator or query.extra_tables:
+            return None
+        for alias, join in query.alias_map.items():
+            if alias in (self.alias, query.base_table) or join is self:
+                continue
+            # Other joins may only fetch related rows (select_related): one for each row, never none.
+            if join.join_type == INNER and (join.nullable or not join.join_field.many_to_one):
+                return None
+        return query.high_mark
 
     def relabeled_clone(self, change_map):
         # Its own alias stays: the rank's SQL names it.
@@ -510,6 +577,15 @@ class SQLite(Backend):
             [f"EXISTS (SELECT 1 FROM {self.fts} WHERE {self.fts} MATCH %s)" for _ in terms],
             [self.form(term.typed, term.prefix) for term in terms],
         )
+
+    def stems(self, words):
+        # The index's own tokenizer stems them, in a scratch in-memory table: no query on the catalog's database.
+        with closing(sqlite3.connect(":memory:")) as scratch:
+            scratch.execute(f"CREATE VIRTUAL TABLE words USING fts5(word, tokenize='{TOKENIZER}')")
+            scratch.execute("CREATE VIRTUAL TABLE stems USING fts5vocab(words, 'instance')")
+            scratch.executemany("INSERT INTO words (rowid, word) VALUES (?, ?)", enumerate(words, 1))
+            found = dict(scratch.execute("SELECT doc, term FROM stems"))
+        return {word: found.get(number, word) for number, word in enumerate(words, 1)}
 
     def form(self, form, prefix=False):
         return '"' + " ".join(form) + '"' + ("*" if prefix else "")

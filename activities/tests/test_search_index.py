@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from activities.models import Activity, Category
-from activities.search import BACKENDS, understand
+from activities.search import BACKENDS, TOKENIZER, understand
 from activities.tests.conftest import grow_catalog
 
 pytestmark = pytest.mark.django_db
@@ -141,6 +141,62 @@ def test_bounded_ranking_is_the_same_whether_counts_are_known_or_not(broad, q, c
 
     page = client.get("/api/activities/", {"q": q}).json()["results"]
     assert [row["name"] for row in page] == ranked[: len(page)]
+
+
+@pytest.mark.parametrize("q", ["synthetic", "recorded", "activity", "bounced", "email"])
+def test_a_slice_of_a_ranked_search_is_the_same_slice_of_the_whole_ranking(broad, q):
+    """
+    A page of results (a slice) holds exactly the rows at those places in the full ranking, ties included,
+    though on SQLite only the best-ranked candidates are then joined and sorted.
+    """
+    searched = Activity.objects.search(q, LIMIT)
+    ranked = list(searched.values_list("name", flat=True))
+    for start, stop in ((0, 1), (0, 10), (3, 7), (10, 20), (25, 40), (0, 1000)):
+        assert list(searched.values_list("name", flat=True)[start:stop]) == ranked[start:stop]
+        assert [activity.name for activity in searched.for_listing()[start:stop]] == ranked[start:stop]
+    if connection.vendor == "sqlite":
+        assert "ranked ORDER BY rank LIMIT" in str(searched[:10].query)
+        assert "ranked ORDER BY rank LIMIT" not in str(searched.query)
+
+
+def test_a_slice_of_a_search_filtered_or_ordered_afterwards_keeps_every_candidate(broad):
+    """Filtered or ordered after the search, a slice still draws from every match: nothing was cut by rank first."""
+    searched = Activity.objects.search("activity", LIMIT)
+    email = searched.filter(category__slug="email")
+    assert list(email[:5]) == list(email)[:5] and email.exists()
+    by_name = searched.order_by("-name")
+    assert list(by_name[:5]) == list(by_name)[:5]
+    assert list(searched.exclude(kind="custom")[:5]) == list(searched.exclude(kind="custom"))[:5]
+    if connection.vendor == "sqlite":
+        assert "ranked ORDER BY rank LIMIT" not in str(email.all()[:5].query) + str(by_name.all()[:5].query)
+
+
+@sqlite_only
+def test_the_stems_come_from_the_index_own_tokenizer(catalog):
+    """The stems that decide which corrections repeat each other come from the tokenizer the FTS5 table uses."""
+    assert f"tokenize='{TOKENIZER}'" in fts_definition()
+    stems = BACKENDS["sqlite"](connection).stems(["reminder", "reminders", "contact", "contract", "subscriber"])
+    assert stems["reminder"] == stems["reminders"] != stems["subscriber"]
+    assert stems["contact"] != stems["contract"]
+
+
+def test_corrections_that_share_a_stem_are_searched_once(catalog):
+    """
+    "remminder" is corrected to "remainder", "reminder" and "reminders": all stay in the highlighting, the
+    match searches each stem once (SQLite; PostgreSQL's ranks count a stem once anyway), and the results
+    are those of every correction.
+    """
+    email = Category.objects.get(slug="email")
+    for name in ("Reminder sent", "Reminders paused", "Remainder billed"):
+        Activity.objects.create(name=name, slug=name.lower().replace(" ", "-"), category=email, definition="Made up.")
+    query = understand("remminder ")
+    (term,) = query.terms
+    assert {"remainder", "reminder", "reminders"} <= set(term.corrections) <= set(query.highlights)
+    clauses = " ".join(BACKENDS[connection.vendor](connection).clauses(query))
+    if connection.vendor == "sqlite":
+        assert term.repeated == {("reminders",)}
+        assert '"remainder"' in clauses and '"reminder"' in clauses and '"reminders"' not in clauses
+    assert set(names("remminder ")) == {"Reminder sent", "Reminders paused", "Remainder billed"}
 
 
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own search columns")

@@ -158,3 +158,67 @@ def test_exports_list_every_match(client, broad):
     response = client.get("/activities.csv", {"q": "synthetic"})
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert len(rows) == Activity.objects.filter(name__startswith="Synthetic").count() == 1931
+
+
+@pytest.mark.parametrize(
+    "chosen",
+    [{}, {"category": "email"}, {"destination": "webhook"}, {"category": "email", "destination": "webhook"}],
+)
+def test_the_bounded_count_and_the_synced_to_marks_agree_with_the_matches(client, broad, chosen):
+    """
+    Whatever else is chosen, a broad search says "30+" and marks "Synced to" counts as lower bounds exactly
+    when more than 30 results match, and a narrow one shows its exact count unmarked.
+    """
+    from activities.models import Destination
+
+    webhook = Destination.objects.get(slug="webhook")
+    for activity in Activity.objects.filter(name__startswith="Synthetic")[:40]:
+        activity.destinations.add(webhook)
+    for q, more_than_limit in (("synthetic", None), ("bounced", False)):
+        params = {"q": q, **chosen}
+        response = client.get("/activities/", params)
+        facets = response.context["facets"]
+        exhaustive = Activity.objects.search(q)
+        if "category" in chosen:
+            exhaustive = exhaustive.filter(category__slug=chosen["category"])
+        if "destination" in chosen:
+            exhaustive = exhaustive.filter(destinations__slug=chosen["destination"])
+        total = exhaustive.count()
+        capped = total > LIMIT if more_than_limit is None else more_than_limit
+        assert response.context["page"].paginator.capped == capped
+        assert (f"{LIMIT}+ activit" in text(response)) == capped
+        if not capped:
+            assert f"{total} activit" in text(response)
+        without_destination = Activity.objects.search(q)
+        if "category" in chosen:
+            without_destination = without_destination.filter(category__slug=chosen["category"])
+        assert all(choice.capped == (without_destination.count() > LIMIT) for choice in facets["destination"])
+
+
+def test_facets_of_a_broad_search_read_the_facet_index(broad):
+    """
+    A broad search's category facet counts its first matches from the (id, category, kind) index on SQLite,
+    each category's count the same as counting those activities' rows; activities chosen otherwise are read
+    as before.
+    """
+    from collections import Counter
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from activities.filters import ActivityFilter
+    from activities.models import FACET_INDEX, facet_columns
+
+    first = Activity.objects.first_matching("synthetic", LIMIT + 1).values_list("category__slug", flat=True)
+    expected = Counter(first)
+    assert sum(expected.values()) == LIMIT + 1
+    for params in ({"q": "synthetic"}, {"q": "synthetic", "kind": "system"}, {"q": "synthetic", "category": ["email"]}):
+        activity_filter = ActivityFilter(params, queryset=Activity.objects.all())
+        with CaptureQueriesContext(connection) as queries:
+            facet = activity_filter.category_facet
+        assert {category.slug: category.activity_count for category in facet if category.activity_count} == expected
+        assert activity_filter.search_counts()[0] == LIMIT + 1
+        if connection.vendor == "sqlite":
+            assert f"INDEXED BY {FACET_INDEX}" in queries[-1]["sql"]
+    assert "INDEXED BY" not in facet_columns(Activity.objects.filter(kind="system"))[0]
+    assert "INDEXED BY" not in facet_columns(Activity.objects.exclude(pk__in=[1]))[0]
