@@ -1,3 +1,4 @@
+import copy
 from dataclasses import dataclass
 
 import django_filters
@@ -52,7 +53,32 @@ class SlugsField(forms.MultipleChoiceField):
         return bool(slug_re.fullmatch(value))
 
 
-class SlugsFilter(django_filters.MultipleChoiceFilter):
+class CopiedShallow:
+    """
+    A filter that each FilterSet copies without deep-copying its arguments (widget, choices, field options),
+    which nothing changes per request: django-filter deep-copies every filter of every FilterSet, about
+    150 copies and 0.3 ms of each page, API answer and export. The FilterSet still sets the copy's own
+    `parent` and `model`, and the form class is built once per process (`ActivityFilter.get_form_class`).
+    """
+
+    def __deepcopy__(self, memo):
+        twin = copy.copy(self)
+        if twin.method is not None:
+            # A method filter calls its FilterSet's method through a FilterMethod bound to the filter:
+            # setting the method again binds a new one to the copy.
+            twin.method = twin.method
+        return twin
+
+
+class SearchFilter(CopiedShallow, django_filters.CharFilter):
+    pass
+
+
+class KindFilter(CopiedShallow, django_filters.ChoiceFilter):
+    pass
+
+
+class SlugsFilter(CopiedShallow, django_filters.MultipleChoiceFilter):
     field_class = SlugsField
 
 
@@ -80,14 +106,14 @@ class ActivityFilterForm(forms.Form):
 class ActivityFilter(django_filters.FilterSet):
     """The one FilterSet behind the activity list, its exports and the API."""
 
-    q = django_filters.CharFilter(
+    q = SearchFilter(
         label="Search",
         method="filter_search",
         max_length=MAX_QUERY_LENGTH,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Search names and definitions"}),
     )
     category = SlugsFilter(field_name="category__slug", widget=forms.CheckboxSelectMultiple)
-    kind = django_filters.ChoiceFilter(choices=Activity.Kind.choices, empty_label="Any kind")
+    kind = KindFilter(choices=Activity.Kind.choices, empty_label="Any kind")
     destination = SlugsFilter(label="Synced to", method="filter_destination", widget=forms.CheckboxSelectMultiple)
 
     class Meta:

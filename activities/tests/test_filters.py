@@ -1,6 +1,7 @@
 import pytest
 
-from activities.models import Activity
+from activities.filters import ActivityFilter
+from activities.models import Activity, Destination
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +57,19 @@ def test_empty_parameters_mean_no_filter(client, catalog):
     """Blank parameters, as an empty form submits them, filter nothing."""
     response = client.get("/activities/?q=&kind=")
     assert response.context["page"].paginator.count == 69
+
+
+def test_filtersets_made_together_each_filter_by_their_own_parameters(catalog):
+    """
+    Two FilterSets alive at once each search and filter by their own parameters: their filters are copies,
+    and a method filter (the search, "Synced to") calls the FilterSet it belongs to.
+    """
+    webhook = Destination.objects.get(slug="webhook")
+    for activity in Activity.objects.filter(slug__in=["sent-email", "sent-sms"]):
+        activity.destinations.add(webhook)
+    searched = ActivityFilter({"q": "bounced"}, queryset=Activity.objects.all())
+    synced = ActivityFilter({"destination": ["webhook"]}, queryset=Activity.objects.all())
+    assert {activity.name for activity in searched.qs} == {"Bounced email", "Bounced SMS"}
+    assert {activity.name for activity in synced.qs} == {"Sent email", "Sent SMS"}
+    assert searched.filters["q"] is not synced.filters["q"]
+    assert getattr(ActivityFilter.base_filters["q"], "parent", None) is None
