@@ -708,6 +708,15 @@ class PostgreSQL(Backend):
             queryset = queryset.extra(where=[f"NOT ({self.contains(table)})"], params=[excluded])
         return queryset
 
+    def bound_by(self, known, queryset, query, limit, expression):
+        argument, params, within = super().bound_by(known, queryset, query, limit, expression)
+        matched, by_name = known
+        if within is None and matched > limit and by_name >= NAME_TIER:
+            # Fewer names match than the limit: all of them, read from the names' own index, since the
+            # whole text's index cannot tell a name's words apart (a broad prefix rechecked 14,000 rows).
+            within = self.first(queryset, query, limit, name_only=True)
+        return argument, params, within
+
     def reading(self, queryset, table, expression):
         return queryset.extra(where=[self.contains(table)], params=[expression])
 

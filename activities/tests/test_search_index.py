@@ -234,3 +234,36 @@ def test_names_and_vocabulary_columns_migrate_both_ways_and_stay_current(catalog
     known = understand("zeppelin").terms[0]
     assert known.exact and not known.corrections
     assert names("zepplein") == ["Zeppelin launched"]
+
+
+@pytest.fixture
+def names_under_the_limit(catalog, settings):
+    """2,000 activities: "zebra" names 60 of them and is in 300 more definitions; a count limit of 100."""
+    grow_catalog()
+    ids = list(Activity.objects.filter(slug__startswith="synthetic-").order_by("id").values_list("id", flat=True))
+    for number, pk in enumerate(ids[:60]):
+        Activity.objects.filter(pk=pk).update(name=f"Zebra crossing {number}")
+    Activity.objects.filter(pk__in=ids[60:360]).update(definition="Recorded when a zebra is seen.")
+    settings.SEARCH_COUNT_LIMIT = 100
+
+
+def test_a_broad_search_with_fewer_name_matches_than_its_limit_lists_them_all(names_under_the_limit, client):
+    """
+    Past the limit, when at least 50 but fewer than the limit match by name, the list is every name
+    match, ranked, and nothing else; the same whether the counts were known beforehand or not.
+    """
+    unknown = Activity.objects.search("zebra", 100)
+    counts = unknown.query.search_counts
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {counts['matched'][0]}, {counts['by_name'][0]}", [*counts["matched"][1], *counts["by_name"][1]]
+        )
+        known = cursor.fetchone()
+    assert known == (101, 60)
+    ranked = list(unknown.values_list("name", flat=True))
+    assert sorted(ranked) == sorted(f"Zebra crossing {number}" for number in range(60))
+    assert list(Activity.objects.search("zebra", 100, known).values_list("name", flat=True)) == ranked
+
+    answer = client.get("/api/activities/", {"q": "zebra"}).json()
+    assert (answer["count"], answer["count_capped"]) == (60, True)
+    assert [row["name"] for row in answer["results"]] == ranked[: len(answer["results"])]
