@@ -289,6 +289,9 @@ class Backend:
     """What differs between engines: the SQL around one parsed query."""
 
     lexicons = {}
+    # Whether the names have an index of their own that the whole text's cannot stand in for: a names-only
+    # match then always reads its name matches from it (all of them when fewer than the limit match).
+    names_indexed_apart = False
 
     def __init__(self, connection):
         self.connection = connection
@@ -340,6 +343,16 @@ class Backend:
         """Each word's stem as the index makes it, where ranks would count a stem once per phrase; else {}."""
         return {}
 
+    def excluded(self, query):
+        """The match expression of the query's excluded words (-word): any of them."""
+        return self.any_of([self.form(form) for form in query.excluded])
+
+    def without_excluded(self, queryset, table, query):
+        """The queryset without the rows that hold an excluded word."""
+        if not query.excluded:
+            return queryset
+        return queryset.extra(where=[f"NOT ({self.contains(table)})"], params=[self.excluded(query)])
+
     def clauses(self, query, name_only=False):
         """One match expression per typed word (with its synonyms and corrections) and per quoted phrase."""
         form = self.name_form if name_only else self.form
@@ -366,7 +379,7 @@ class Backend:
             return None
         expression = self.only_names(self.all_of(clauses)) if name_only else self.all_of(clauses)
         if query.excluded:
-            expression = self.but_not(expression, self.any_of([self.form(form) for form in query.excluded]))
+            expression = self.but_not(expression, self.excluded(query))
         return expression
 
     def bounded(self, queryset, query, name_only=False):
@@ -385,8 +398,7 @@ class Backend:
         if clauses:
             queryset = queryset.filter(pk__in=RawSQL(self.ids_matching, [self.all_of(clauses)]))
         if query.excluded:
-            excluded = self.any_of([self.form(form) for form in query.excluded])
-            queryset = queryset.exclude(pk__in=RawSQL(self.ids_matching, [excluded]))
+            queryset = queryset.exclude(pk__in=RawSQL(self.ids_matching, [self.excluded(query)]))
         return queryset
 
     def counts(self, queryset, query, limit):
@@ -438,9 +450,7 @@ class Backend:
                 queryset = queryset.extra(select={"search_exact": exact}, select_params=tiers)
                 order.append("-search_exact")
             order.append("search_rank")
-        if query.excluded:
-            excluded = self.any_of([self.form(form) for form in query.excluded])
-            queryset = queryset.extra(where=[f"NOT ({self.contains(table)})"], params=[excluded])
+        queryset = self.without_excluded(queryset, table, query)
         queryset = queryset.order_by(*order, *queryset.model._meta.ordering)
         queryset.query.search_counts = counts
         return queryset
@@ -456,7 +466,7 @@ class Backend:
         (every, every_params), (named, named_params) = self.candidates(queryset, query, limit)
         if by_name >= NAME_TIER:
             names = self.only_names(self.all_of(self.clauses(query, name_only=True)))
-            return "%s", [names], (named, named_params) if by_name >= limit else None
+            return "%s", [names], (named, named_params) if by_name >= limit or self.names_indexed_apart else None
         union = f"SELECT named_ids.id FROM ({named}) named_ids UNION SELECT first_ids.id FROM ({every}) first_ids"
         return "%s", [expression], (union, [*named_params, *every_params])
 
@@ -642,6 +652,8 @@ class SQLite(Backend):
 
 
 class PostgreSQL(Backend):
+    # The whole text's GIN index cannot tell a name's words (weight A) apart: a broad prefix rechecked 14,000 rows.
+    names_indexed_apart = True
     # ts_rank weights for D, C, B (definition) and A (name), at most 1 each: the name counts ten times.
     weights = "{0.01, 0.01, 0.1, 1.0}"
     nearest = 24
@@ -703,19 +715,8 @@ class PostgreSQL(Backend):
         queryset = queryset.extra(
             where=[f"{table}.search_name @@ to_tsquery('english', %s)"], params=[self.all_of(self.clauses(query))]
         )
-        if query.excluded:
-            excluded = self.any_of([self.form(form) for form in query.excluded])
-            queryset = queryset.extra(where=[f"NOT ({self.contains(table)})"], params=[excluded])
+        queryset = self.without_excluded(queryset, table, query)
         return queryset
-
-    def bound_by(self, known, queryset, query, limit, expression):
-        argument, params, within = super().bound_by(known, queryset, query, limit, expression)
-        matched, by_name = known
-        if within is None and matched > limit and by_name >= NAME_TIER:
-            # Fewer names match than the limit: all of them, read from the names' own index, since the
-            # whole text's index cannot tell a name's words apart (a broad prefix rechecked 14,000 rows).
-            within = self.first(queryset, query, limit, name_only=True)
-        return argument, params, within
 
     def reading(self, queryset, table, expression):
         return queryset.extra(where=[self.contains(table)], params=[expression])
