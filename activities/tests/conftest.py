@@ -1,8 +1,10 @@
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
+from django.test import Client
 
 from activities.models import Activity, Category
+from activities.tests.forms import post_form, read_form
 
 
 @pytest.fixture(autouse=True)
@@ -59,31 +61,25 @@ def many_activities(catalog):
 
 
 @pytest.fixture
-def staff_client(client, django_user_model):
+def staff_client(django_user_model):
+    """An editor signed in to a browser session that must send the CSRF token, as a browser does."""
     # force_login needs no password, and hashing one costs about a second per test on a busy machine.
     user = django_user_model.objects.create_superuser("editor", "editor@example.com", None)
+    client = Client(enforce_csrf_checks=True)
     client.force_login(user)
     return client
 
 
-def inline_management(response):
-    """The relation inline's existing rows and management form, as the browser would post them."""
-    data = {}
-    for formset in response.context["inline_admin_formsets"]:
-        management = formset.formset.management_form
-        for name in management.fields:
-            data[management.add_prefix(name)] = management[name].value()
-        for form in formset.formset.forms:
-            for name in form.fields:
-                value = form[name].value()
-                if value is not None:
-                    data[form.add_prefix(name)] = value
-    return data
+CHANGELIST = "/admin/activities/activity/"
 
 
-def admin_change_data(client, url, **changes):
-    """What the admin's change page at `url` posts when an editor changes only `changes`."""
-    page = client.get(url)
-    form = page.context["adminform"].form
-    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
-    return data | inline_management(page) | changes
+def run_action(client, action, slugs, query=None):
+    """
+    On the activity list (filtered by `query`), tick the rows of these activities, choose `action` and
+    click Run: the response is the action's own page, or the list it redirects back to.
+    """
+    page = client.get(CHANGELIST, query or {})
+    form = read_form(page, form_id="changelist-form")
+    form.set("_selected_action", list(Activity.objects.filter(slug__in=slugs).values_list("pk", flat=True)))
+    form.set("action", action)
+    return post_form(client, form, "index", follow=True)

@@ -26,6 +26,9 @@ class Form:
     buttons: list = field(default_factory=list)
     checkable: dict = field(default_factory=dict)
     options: dict = field(default_factory=dict)
+    selects: dict = field(default_factory=dict)
+    file_inputs: set = field(default_factory=set)
+    files: dict = field(default_factory=dict)
 
     def values(self, name):
         return [value for key, value in self.pairs if key == name]
@@ -53,6 +56,12 @@ class Form:
         self.pairs = [(key, existing) for key, existing in self.pairs if key != name]
         self.pairs[position:position] = [(name, item) for item in values]
 
+    def attach(self, name, upload):
+        """Choose a file for a file input, as a person does in the file picker."""
+        if name not in self.file_inputs:
+            raise KeyError(f"the form has no file input named {name!r}")
+        self.files[name] = upload
+
     def add_inline_row(self, prefix, values=None):
         """Add one inline row from the formset's empty template, as the admin's "Add another" link does."""
         total_name = f"{prefix}-TOTAL_FORMS"
@@ -66,6 +75,11 @@ class Form:
         if not added:
             raise KeyError(f"the form has no empty template for the inline {prefix!r}")
         self.pairs += added
+        # The copied row offers what the template offers (choices, autocomplete), as its cloned DOM does.
+        for offered in (self.checkable, self.options, self.selects):
+            for name, value in list(offered.items()):
+                if name.startswith(template):
+                    offered[name.replace(template, f"{prefix}-{number}-")] = value
         self.set(total_name, number + 1)
         for name, value in (values or {}).items():
             self.set(f"{prefix}-{number}-{name}", value)
@@ -84,7 +98,7 @@ class Form:
             name, value = matches[0]
             if name:
                 body.setdefault(name, []).append(value)
-        return body
+        return body | self.files
 
 
 class _FormParser(HTMLParser):
@@ -114,6 +128,8 @@ class _FormParser(HTMLParser):
                 form.checkable.setdefault(a["name"], set()).add(a.get("value", "on"))
                 if "checked" in a:
                     form.pairs.append((a["name"], a.get("value", "on")))
+            elif kind == "file":
+                form.file_inputs.add(a["name"])
             elif kind not in SKIPPED_INPUT_TYPES:
                 form.pairs.append((a["name"], a.get("value", "")))
         elif tag == "input" and a.get("type", "").lower() == "submit":
@@ -122,6 +138,7 @@ class _FormParser(HTMLParser):
             self.button = [a.get("name", ""), a.get("value"), ""]
         elif tag == "select" and "name" in a and "disabled" not in a:
             self.select = {"name": a["name"], "multiple": "multiple" in a, "options": [], "selected": []}
+            form.selects[a["name"]] = a
         elif tag == "option" and self.select is not None:
             self.option = [a.get("value"), "", "selected" in a, "disabled" in a]
         elif tag == "textarea" and "name" in a and "disabled" not in a:
@@ -213,6 +230,31 @@ def submit(client, url, changes=None, *, form_id=None, button=None, inline_rows=
     for name, value in (changes or {}).items():
         form.set(name, value)
     return post_form(client, form, button=button, **extra)
+
+
+def pick_from_autocomplete(client, form, name, text):
+    """
+    Type `text` into an autocomplete select and pick the suggestion that reads exactly `text`: the admin's
+    script asks the endpoint named on the <select> and adds the chosen option. Returns every suggestion.
+    """
+    attrs = form.selects[name]
+    answer = client.get(
+        attrs["data-ajax--url"],
+        {
+            "term": text,
+            "app_label": attrs["data-app-label"],
+            "model_name": attrs["data-model-name"],
+            "field_name": attrs["data-field-name"],
+        },
+    )
+    assert answer.status_code == 200, f"the autocomplete answered {answer.status_code}"
+    suggestions = [(row["id"], row["text"]) for row in answer.json()["results"]]
+    chosen = [key for key, label in suggestions if label == text]
+    if not chosen:
+        raise ValueError(f"typing {text!r} into {name!r} suggests only {suggestions}")
+    form.options.setdefault(name, set()).add(chosen[0])
+    form.set(name, chosen[0])
+    return suggestions
 
 
 def messages_of(response):

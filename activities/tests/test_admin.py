@@ -1,7 +1,7 @@
 import pytest
 
 from activities.models import Activity, Category
-from activities.tests.conftest import admin_change_data
+from activities.tests.forms import read_form, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -10,11 +10,10 @@ def test_admin_edit_changes_public_page(staff_client, catalog):
     """A definition changed through the admin shows on the activity's public page."""
     activity = Activity.objects.get(slug="opened-email")
     url = f"/admin/activities/activity/{activity.pk}/change/"
-    data = admin_change_data(
-        staff_client, url, definition="Recorded when the recipient opens the email, as counted by the tracking pixel."
-    )
-    response = staff_client.post(url, data)
+    definition = "Recorded when the recipient opens the email, as counted by the tracking pixel."
+    response = submit(staff_client, url, {"definition": definition}, button="_save")
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    assert response["Location"] == "/admin/activities/activity/"
     public = staff_client.get("/activities/opened-email/").content.decode()
     assert "as counted by the tracking pixel" in public
 
@@ -50,28 +49,14 @@ def test_category_change_page_edits_its_activities(staff_client, catalog):
     response = staff_client.get(url)
     html = response.content.decode()
     assert "Article feedback submitted" in html
-    formset = response.context["inline_admin_formsets"][0].formset
     activity = Activity.objects.get(slug="article-feedback-submitted")
-    data = {
-        "name": category.name,
-        "slug": category.slug,
-        "description": "Help-centre articles.",
-        "position": category.position,
-        "version": category.version,
-        f"{formset.prefix}-TOTAL_FORMS": "1",
-        f"{formset.prefix}-INITIAL_FORMS": "1",
-        f"{formset.prefix}-MIN_NUM_FORMS": "0",
-        f"{formset.prefix}-MAX_NUM_FORMS": "1000",
-        f"{formset.prefix}-0-id": activity.pk,
-        f"{formset.prefix}-0-category": category.pk,
-        f"{formset.prefix}-0-position": 1,
-        f"{formset.prefix}-0-name": "Article feedback submitted",
-        f"{formset.prefix}-0-slug": activity.slug,
-        f"{formset.prefix}-0-kind": "system",
-        f"{formset.prefix}-0-definition": "Edited inline from the category.",
-        f"{formset.prefix}-0-version": activity.version,
-    }
-    response = staff_client.post(url, data)
+    [row] = [
+        name.removesuffix("-id")
+        for name, value in read_form(response, form_id="category_form").pairs
+        if name.startswith("activities-") and name.endswith("-id") and value == str(activity.pk)
+    ]
+    changes = {"description": "Help-centre articles.", f"{row}-definition": "Edited inline from the category."}
+    response = submit(staff_client, url, changes, button="_save")
     assert response.status_code == 302
     assert Activity.objects.get(pk=activity.pk).definition == "Edited inline from the category."
     assert "Help-centre articles." in staff_client.get("/categories/knowledge-base/").content.decode()
@@ -87,17 +72,8 @@ def test_view_on_site_links_to_public_page(staff_client, catalog):
 def test_admin_refuses_a_duplicate_name(staff_client, catalog):
     """A second activity with an existing name is refused with a message, not a crash."""
     category = Category.objects.get(slug="email")
-    response = staff_client.post(
-        "/admin/activities/activity/add/",
-        {
-            "name": "sent EMAIL",
-            "slug": "sent-email-2",
-            "category": category.pk,
-            "kind": "custom",
-            "position": 99,
-            "definition": "A copy.",
-        },
-    )
+    changes = {"name": "sent EMAIL", "slug": "sent-email-2", "category": category.pk, "definition": "A copy."}
+    response = submit(staff_client, "/admin/activities/activity/add/", changes, button="_save")
     assert response.status_code == 200
     assert "already exists" in response.content.decode()
     assert Activity.objects.count() == 69

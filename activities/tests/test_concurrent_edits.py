@@ -9,6 +9,7 @@ from django.db.models.signals import post_init
 from django.test import Client
 
 from activities.models import Activity, Category, StaleEdit
+from activities.tests.forms import post_form, read_form
 
 pytestmark = pytest.mark.django_db
 
@@ -19,26 +20,18 @@ def editors(django_user_model):
     clients = []
     for name in ("ann", "bob"):
         user = django_user_model.objects.create_superuser(name, f"{name}@example.com", None)
-        client = Client()
+        client = Client(enforce_csrf_checks=True)
         client.force_login(user)
         clients.append(client)
     return clients
 
 
-def form_data(response):
-    """What a browser would post back from an admin change page, inline forms included."""
-    form = response.context["adminform"].form
-    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
-    for inline in response.context.get("inline_admin_formsets", []):
-        formset = inline.formset
-        for name in formset.management_form.fields:
-            data[f"{formset.prefix}-{name}"] = formset.management_form[name].value()
-        for inline_form in formset.forms:
-            for name in inline_form.fields:
-                value = inline_form[name].value()
-                if value is not None:
-                    data[inline_form.add_prefix(name)] = value
-    return data
+def change_page(client, activity_or_category):
+    """The admin form of this row, as the editor's browser has it open."""
+    model = activity_or_category._meta.model_name
+    return read_form(
+        client.get(f"/admin/activities/{model}/{activity_or_category.pk}/change/"), form_id=f"{model}_form"
+    )
 
 
 def test_second_stale_save_is_refused_with_a_link_to_the_first(editors, catalog):
@@ -48,14 +41,14 @@ def test_second_stale_save_is_refused_with_a_link_to_the_first(editors, catalog)
     url = f"/admin/activities/activity/{activity.pk}/change/"
     page = ann.get(url)
     assert '<input type="hidden" name="version" value="1"' in page.content.decode()
-    ann_data = form_data(page)
-    bob_data = form_data(bob.get(url))
+    ann_form = read_form(page, form_id="activity_form")
+    bob_form = change_page(bob, activity)
 
-    ann_data["definition"] = "Ann’s definition."
-    assert ann.post(url, ann_data).status_code == 302
+    ann_form.set("definition", "Ann’s definition.")
+    assert post_form(ann, ann_form, "_save").status_code == 302
 
-    bob_data["definition"] = "Bob’s definition."
-    response = bob.post(url, bob_data)
+    bob_form.set("definition", "Bob’s definition.")
+    response = post_form(bob, bob_form, "_save")
     assert response.status_code == 200
     html = response.content.decode()
     assert "was changed by someone else while you were editing it" in html
@@ -72,16 +65,15 @@ def test_reloaded_form_saves(editors, catalog):
     """After the refusal, reloading the page gives the current version, and that save goes through."""
     ann, bob = editors
     activity = Activity.objects.get(slug="sent-email")
-    url = f"/admin/activities/activity/{activity.pk}/change/"
-    stale = form_data(bob.get(url))
-    ann_data = form_data(ann.get(url))
-    ann_data["position"] = 42
-    ann.post(url, ann_data)
-    stale["definition"] = "Bob again."
-    assert bob.post(url, stale).status_code == 200
-    fresh = form_data(bob.get(url))
-    fresh["definition"] = "Bob again."
-    assert bob.post(url, fresh).status_code == 302
+    stale = change_page(bob, activity)
+    ann_form = change_page(ann, activity)
+    ann_form.set("position", 42)
+    assert post_form(ann, ann_form, "_save").status_code == 302
+    stale.set("definition", "Bob again.")
+    assert post_form(bob, stale, "_save").status_code == 200
+    fresh = change_page(bob, activity)
+    fresh.set("definition", "Bob again.")
+    assert post_form(bob, fresh, "_save").status_code == 302
     saved = Activity.objects.get(pk=activity.pk)
     assert (saved.definition, saved.position, saved.version) == ("Bob again.", 42, 3)
 
@@ -95,37 +87,37 @@ def test_stale_category_and_inline_activity_are_refused(editors, catalog):
     html = page.content.decode()
     assert '<input type="hidden" name="version" value="1"' in html
     assert '<input type="hidden" name="activities-0-version" value="1"' in html
-    bob_data = form_data(page)
+    bob_form = read_form(page, form_id="category_form")
 
     activity = Activity.objects.get(slug="article-feedback-submitted")
-    edit = form_data(ann.get(f"/admin/activities/activity/{activity.pk}/change/"))
-    edit["definition"] = "Ann edited this activity on its own page."
-    ann.post(f"/admin/activities/activity/{activity.pk}/change/", edit)
+    edit = change_page(ann, activity)
+    edit.set("definition", "Ann edited this activity on its own page.")
+    assert post_form(ann, edit, "_save").status_code == 302
 
-    bob_data["description"] = "Bob’s description."
-    response = bob.post(url, bob_data)
+    bob_form.set("description", "Bob’s description.")
+    response = post_form(bob, bob_form, "_save")
     assert response.status_code == 200
     assert "was changed by someone else" in response.content.decode()
     assert Activity.objects.get(pk=activity.pk).definition == "Ann edited this activity on its own page."
     assert Category.objects.get(pk=category.pk).description == ""
 
-    ann_data = form_data(ann.get(url))
-    ann_data["description"] = "Ann’s description."
-    ann.post(url, ann_data)
-    bob_data = form_data(bob.get(url)) | {"description": "Bob’s later description."}
-    bob_data["version"] = 1
-    assert "was changed by someone else" in bob.post(url, bob_data).content.decode()
+    bob_form = change_page(bob, category)
+    ann_form = change_page(ann, category)
+    ann_form.set("description", "Ann’s description.")
+    assert post_form(ann, ann_form, "_save").status_code == 302
+    bob_form.set("description", "Bob’s later description.")
+    assert "was changed by someone else" in post_form(bob, bob_form, "_save").content.decode()
     assert Category.objects.get(pk=category.pk).description == "Ann’s description."
 
 
 def test_form_without_a_version_is_refused(staff_client, catalog):
     """A change posted without the version it was opened at is refused rather than trusted."""
     activity = Activity.objects.get(slug="sent-email")
-    url = f"/admin/activities/activity/{activity.pk}/change/"
-    data = form_data(staff_client.get(url))
-    del data["version"]
-    data["definition"] = "No version."
-    response = staff_client.post(url, data)
+    form = change_page(staff_client, activity)
+    # As from a page rendered before the version input existed, still open in a tab.
+    form.pairs = [(name, value) for name, value in form.pairs if name != "version"]
+    form.set("definition", "No version.")
+    response = post_form(staff_client, form, "_save")
     assert "you opened an unknown version" in response.content.decode()
     assert Activity.objects.get(pk=activity.pk).definition != "No version."
 
@@ -163,10 +155,10 @@ def concurrent_save():
 def test_save_racing_past_the_form_check_is_refused(staff_client, catalog, concurrent_save):
     """A save that lands between the form's check and the write is still refused, with a message."""
     activity = Activity.objects.get(slug="sent-email")
-    url = f"/admin/activities/activity/{activity.pk}/change/"
-    data = form_data(staff_client.get(url)) | {"definition": "Mine."}
+    form = change_page(staff_client, activity)
+    form.set("definition", "Mine.")
     concurrent_save.add("sent-email")
-    response = staff_client.post(url, data, follow=True)
+    response = post_form(staff_client, form, "_save", follow=True)
     assert "was changed by someone else" in response.content.decode()
     # The simulated editor wrote on this request's own connection, so the refusal's rollback takes theirs too.
     assert Activity.objects.get(pk=activity.pk).definition != "Mine."

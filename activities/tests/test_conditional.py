@@ -5,7 +5,7 @@ from django.db import connection
 from django.test import Client
 
 from activities.models import Activity, Catalog, CatalogVersion, Category
-from activities.tests.conftest import admin_change_data
+from activities.tests.forms import submit
 from activities.tests.public_urls import PUBLIC_URLS
 
 pytestmark = pytest.mark.django_db
@@ -92,8 +92,7 @@ def test_staff_get_no_validators_and_always_see_their_admin_link(staff_client, c
 def edit_in_admin(staff_client, tmp_path):
     activity = Activity.objects.get(slug="sent-email")
     url = f"/admin/activities/activity/{activity.pk}/change/"
-    data = admin_change_data(staff_client, url, definition="Changed in the admin.")
-    assert staff_client.post(url, data).status_code == 302
+    assert submit(staff_client, url, {"definition": "Changed in the admin."}, button="_save").status_code == 302
 
 
 def import_article(staff_client, tmp_path):

@@ -5,44 +5,29 @@ import json
 import pytest
 
 from activities.models import Activity, Category
-from activities.tests.conftest import inline_management
+from activities.tests.forms import post_form, read_form, submit
 
-pytestmark = pytest.mark.django_db
+# The admin's add pages answer 500 today: the hidden `version` input is sent empty.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.xfail(strict=True, reason="admin add answers 500 until issue 13's fix"),
+]
 
 
 @pytest.fixture
 def custom_activity(staff_client, catalog):
-    """An editor adds a category and a custom activity in it through the admin."""
-    response = staff_client.post(
-        "/admin/activities/category/add/",
-        {
-            "name": "Webinars",
-            "slug": "webinars",
-            "description": "Online events run by the team.",
-            "position": 8,
-            "activities-TOTAL_FORMS": "0",
-            "activities-INITIAL_FORMS": "0",
-            "activities-MIN_NUM_FORMS": "0",
-            "activities-MAX_NUM_FORMS": "1000",
-        },
-    )
-    assert response.status_code == 302, response.context["adminform"].form.errors
-    add_page = staff_client.get("/admin/activities/activity/add/")
-    assert add_page.context["adminform"].form["kind"].value() == "custom"
-    response = staff_client.post(
-        "/admin/activities/activity/add/",
-        {
-            "name": "Joined webinar",
-            "slug": "joined-webinar",
-            "category": Category.objects.get(slug="webinars").pk,
-            "kind": "custom",
-            "position": 1,
-            "definition": "Recorded when a contact joins one of the team’s webinars.",
-            "version": 1,
-            **inline_management(add_page),
-        },
-    )
-    assert response.status_code == 302, response.context["adminform"].form.errors
+    """An editor adds a category and a custom activity in it through the admin's own forms."""
+    category = {"name": "Webinars", "slug": "webinars", "description": "Online events run by the team."}
+    response = submit(staff_client, "/admin/activities/category/add/", category, button="_save")
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    add_page = read_form(staff_client.get("/admin/activities/activity/add/"), form_id="activity_form")
+    assert add_page.value("kind") == "custom", "editors add their own activities"
+    add_page.set("name", "Joined webinar")
+    add_page.set("slug", "joined-webinar")
+    add_page.set("category", Category.objects.get(slug="webinars").pk)
+    add_page.set("definition", "Recorded when a contact joins one of the team’s webinars.")
+    response = post_form(staff_client, add_page, "_save")
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     return Activity.objects.get(slug="joined-webinar")
 
 

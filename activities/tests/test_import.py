@@ -8,12 +8,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from activities.models import Activity, Category
 from activities.resources import ActivityResource
-from activities.tests.test_concurrent_edits import form_data
+from activities.tests.forms import post_form, read_form, submit
 
 pytestmark = pytest.mark.django_db
 
 IMPORT_URL = "/admin/activities/activity/import/"
-FORMATS = {"csv": 0, "json": 1, "xlsx": 2}
+FORMATS = {"csv": "0", "json": "1", "xlsx": "2"}
 NEW_ROW = {
     "slug": "joined-webinar",
     "name": "Joined webinar",
@@ -49,15 +49,25 @@ def as_file(rows, file_format):
     return dataset.export("xlsx")
 
 
-def preview(client, content, file_format="csv", name=None):
-    upload = SimpleUploadedFile(name or f"activities.{file_format}", content)
-    return client.post(IMPORT_URL, {"format": FORMATS[file_format], "import_file": upload})
+def preview(client, content, file_format="csv", name=None, url=IMPORT_URL):
+    """Choose the file and its format on the import page and click Submit."""
+    form = read_form(client.get(url))
+    form.set("format", FORMATS[file_format])
+    form.attach("import_file", SimpleUploadedFile(name or f"activities.{file_format}", content))
+    return post_form(client, form, "Submit")
 
 
 def confirm(client, preview_response):
-    form = preview_response.context["confirm_form"]
-    data = {name: form[name].value() for name in form.fields}
-    return client.post("/admin/activities/activity/process_import/", data, follow=True)
+    """Click "Confirm import" under the preview, sending the form's hidden inputs as rendered."""
+    form = read_form(
+        preview_response, action=preview_response.wsgi_request.path.replace("/import/", "/process_import/")
+    )
+    return post_form(client, form, "Confirm import", follow=True)
+
+
+def edit_definition(client, slug, definition):
+    url = f"/admin/activities/activity/{Activity.objects.get(slug=slug).pk}/change/"
+    assert submit(client, url, {"definition": definition}, button="_save").status_code == 302
 
 
 def snapshot():
@@ -170,8 +180,7 @@ def test_duplicate_name_is_a_row_error(staff_client, catalog, rows):
 def test_row_exported_before_a_newer_edit_is_refused(staff_client, catalog):
     """A row carrying an older version than the activity's current one is refused, not written over it."""
     rows = exported_rows()
-    url = f"/admin/activities/activity/{Activity.objects.get(slug='sent-email').pk}/change/"
-    staff_client.post(url, form_data(staff_client.get(url)) | {"definition": "Edited after the export."})
+    edit_definition(staff_client, "sent-email", "Edited after the export.")
     for row in rows:
         if row["slug"] == "sent-email":
             row["definition"] = "From the old export."
@@ -190,8 +199,7 @@ def test_edit_between_preview_and_confirm_rolls_everything_back(staff_client, ca
     rows.append(NEW_ROW)
     response = preview(staff_client, as_csv(rows))
     assert "confirm_form" in response.context
-    url = f"/admin/activities/activity/{Activity.objects.get(slug='sent-sms').pk}/change/"
-    staff_client.post(url, form_data(staff_client.get(url)) | {"definition": "Edited during the preview."})
+    edit_definition(staff_client, "sent-sms", "Edited during the preview.")
     done = confirm(staff_client, response)
     assert "Nothing was imported" in done.content.decode()
     assert Activity.objects.get(slug="sent-sms").definition == "Edited during the preview."
@@ -202,11 +210,9 @@ def test_edit_between_preview_and_confirm_rolls_everything_back(staff_client, ca
 def test_categories_import_by_slug(staff_client, catalog):
     """New categories can be imported too, keyed by slug."""
     rows = [{"slug": "webinars", "name": "Webinars", "description": "Online events.", "position": "8"}]
-    upload = SimpleUploadedFile("categories.csv", as_csv(rows))
-    response = staff_client.post("/admin/activities/category/import/", {"format": 0, "import_file": upload})
+    response = preview(staff_client, as_csv(rows), name="categories.csv", url="/admin/activities/category/import/")
     assert response.context["result"].totals["new"] == 1
-    form = response.context["confirm_form"]
-    staff_client.post("/admin/activities/category/process_import/", {name: form[name].value() for name in form.fields})
+    assert "Import finished" in confirm(staff_client, response).content.decode()
     assert Category.objects.get(slug="webinars").description == "Online events."
 
 

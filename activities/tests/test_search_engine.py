@@ -6,7 +6,7 @@ from django.db import connection
 
 from activities.models import Activity, Category, Synonym
 from activities.search import edit_distance, parse, understand
-from activities.tests.conftest import admin_change_data
+from activities.tests.forms import submit
 
 pytestmark = pytest.mark.django_db
 
@@ -140,9 +140,8 @@ def test_seeded_synonyms(catalog, typed, expected):
 def test_editors_add_synonyms_in_the_admin(staff_client, catalog):
     """A synonym saved in the admin takes effect on the next search."""
     assert names("optout") == []
-    response = staff_client.post(
-        "/admin/activities/synonym/add/", {"term": "optout", "equivalents": "unsubscribe, opt out"}
-    )
+    synonym = {"term": "optout", "equivalents": "unsubscribe, opt out"}
+    response = submit(staff_client, "/admin/activities/synonym/add/", synonym, button="_save")
     assert response.status_code == 302
     assert "Unsubscribed from SMS" in names("optout")
 
@@ -304,7 +303,7 @@ def test_admin_edits_are_searchable_at_once(staff_client, catalog):
     """A definition changed through the admin is found by its new words on the next search."""
     activity = Activity.objects.get(slug="opened-email")
     url = f"/admin/activities/activity/{activity.pk}/change/"
-    data = admin_change_data(staff_client, url, definition="Recorded when the tracking pixel loads.")
-    assert staff_client.post(url, data).status_code == 302
+    response = submit(staff_client, url, {"definition": "Recorded when the tracking pixel loads."}, button="_save")
+    assert response.status_code == 302
     assert names("pixel") == ["Opened email"]
     assert names("recipient opens") == []
