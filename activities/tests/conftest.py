@@ -1,19 +1,28 @@
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 
 from activities.models import Activity, Category
 from activities.tests.forms import post_form, read_form
 
 
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """`collectstatic` into a fresh folder, once per test process: the files and manifest production serves."""
+    root = tmp_path_factory.mktemp("staticfiles")
+    with override_settings(STATIC_ROOT=root):
+        call_command("collectstatic", interactive=False, verbosity=0)
+    return root
+
+
 @pytest.fixture(autouse=True)
-def plain_static_storage(settings):
-    """Tests render templates without running collectstatic first."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+def production_static_storage(settings, collected_static):
+    """
+    Pages resolve `{% static %}` through the settings' own storage (whitenoise's strict manifest) and the
+    collected files: a name missing from the manifest fails the test that renders it, not a deployment.
+    """
+    settings.STATIC_ROOT = collected_static
 
 
 @pytest.fixture(autouse=True)
@@ -58,6 +67,12 @@ def many_activities(catalog):
     """The catalog grown to 2,000 activities."""
     grow_catalog()
     assert Activity.objects.count() == 2000
+
+
+@pytest.fixture
+def client():
+    """A visitor's browser: like a real one, it must send the CSRF token with every form it posts."""
+    return Client(enforce_csrf_checks=True)
 
 
 @pytest.fixture

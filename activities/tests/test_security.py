@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
+from activities.tests.forms import submit
 from activities.tests.public_urls import PUBLIC_URLS
 
 pytestmark = pytest.mark.django_db
@@ -97,8 +98,9 @@ def test_axes_backend_comes_first():
     assert settings.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
 
 
-def sign_in(client, password):
-    return client.post("/admin/login/?next=/admin/", {"username": "editor", "password": password})
+def sign_in(client, password, username="editor"):
+    """Fill in the login page's form and click "Log in", as a person does."""
+    return submit(client, "/admin/login/?next=/admin/", {"username": username, "password": password})
 
 
 def test_admin_login_locks_out_after_five_failures(client, django_user_model):
@@ -129,7 +131,7 @@ def test_lockout_is_per_user_name(client, django_user_model):
     django_user_model.objects.create_superuser("other", "", "another-right-password")
     for _ in range(5):
         sign_in(client, "wrong")
-    response = client.post("/admin/login/?next=/admin/", {"username": "other", "password": "another-right-password"})
+    response = sign_in(client, "another-right-password", username="other")
     assert response.status_code == 302
 
 
@@ -183,24 +185,33 @@ django.setup()
 from django.core.management import call_command
 from django.test import Client
 from django.test.utils import override_settings
-# As in conftest: templates render without a collectstatic manifest.
-override_settings(
-    STORAGES={"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-).enable()
+# The files collectstatic wrote for this test run, read through the production storage as configured.
+override_settings(STATIC_ROOT=sys.argv[2]).enable()
 call_command("migrate", verbosity=0)
+call_command("load_catalog", verbosity=0)
 from django.contrib.auth import get_user_model
 from django.conf import settings
+from activities.models import Activity
+from activities.tests.forms import post_form, read_form
 get_user_model().objects.create_superuser("editor", "", "the-right-password")
 host = {"HTTP_HOST": "explorer.example.com"}
-client = Client()
+# What a browser on the site sends with every form it posts over HTTPS.
+browser = {"secure": True, "HTTP_ORIGIN": "https://explorer.example.com", **host}
+client = Client(enforce_csrf_checks=True)
 plain = client.get("/", **host)
 health = client.get("/healthz", **host)
 missing = client.get("/nowhere/", secure=True, **host)
 page = client.get("/", secure=True, **host)
-login = client.get("/admin/login/", secure=True, **host)
-signed_in = client.post(
-    "/admin/login/", {"username": "editor", "password": "the-right-password"}, secure=True, **host
-)
+login = client.get("/admin/login/?next=/admin/", secure=True, **host)
+form = read_form(login)
+form.set("username", "editor")
+form.set("password", "the-right-password")
+signed_in = post_form(client, form, "Log in", **browser)
+sent_email = Activity.objects.get(slug="sent-email")
+change = read_form(client.get(f"/admin/activities/activity/{sent_email.pk}/change/", secure=True, **host))
+change.set("definition", "Saved in production mode.")
+saved = post_form(client, change, "_save", **browser)
+forged = post_form(client, change, "_save", **{**browser, "HTTP_ORIGIN": "https://attacker.example.net"})
 proxied = Client().get("/", HTTP_X_FORWARDED_PROTO="https", **host)
 
 def cookie(response, name):
@@ -215,20 +226,24 @@ with open(sys.argv[1], "w") as out:
         "missing": [missing.status_code, "Page not found" in missing.content.decode()],
         "page": [page.status_code, page.headers.get("Strict-Transport-Security"), "Content-Security-Policy" in page],
         "csrf_cookie": cookie(login, settings.CSRF_COOKIE_NAME),
+        "signed_in": [signed_in.status_code, signed_in.headers.get("Location")],
         "session_cookie": cookie(signed_in, settings.SESSION_COOKIE_NAME),
+        "saved": [saved.status_code, Activity.objects.get(slug="sent-email").definition],
+        "forged": forged.status_code,
         "proxied": proxied.status_code,
     }, out)
 """
 
 
-def test_production_mode_serves_https_only_with_secure_cookies(tmp_path):
+def test_production_mode_serves_https_only_with_secure_cookies(tmp_path, collected_static):
     """
     In production: DEBUG off, plain HTTP redirected to HTTPS (but /healthz answered for load balancers),
-    a trusted proxy's X-Forwarded-Proto honoured, HSTS sent, and cookies Secure, HttpOnly and SameSite.
+    a trusted proxy's X-Forwarded-Proto honoured, HSTS sent, cookies Secure, HttpOnly and SameSite, and an
+    editor's sign-in and save from the site's own origin pass the CSRF check while a foreign origin's fails.
     """
     out = tmp_path / "results.json"
     result = run_in_production(
-        ["-c", PRODUCTION_REQUESTS, str(out)],
+        ["-c", PRODUCTION_REQUESTS, str(out), str(collected_static)],
         DJANGO_SETTINGS_MODULE="explorer.settings",
         DJANGO_SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto",
     )
@@ -240,5 +255,8 @@ def test_production_mode_serves_https_only_with_secure_cookies(tmp_path):
     assert seen["missing"] == [404, True]
     assert seen["page"] == [200, "max-age=31536000; includeSubDomains; preload", True]
     assert seen["csrf_cookie"] == {"secure": True, "httponly": True, "samesite": "Lax"}
+    assert seen["signed_in"] == [302, "/admin/"]
     assert seen["session_cookie"] == {"secure": True, "httponly": True, "samesite": "Lax"}
+    assert seen["saved"] == [302, "Saved in production mode."]
+    assert seen["forged"] == 403
     assert seen["proxied"] == 200

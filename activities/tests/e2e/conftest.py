@@ -46,6 +46,18 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+@pytest.fixture(autouse=True)
+def production_static_storage(settings):
+    """
+    The live server serves static files by their source names, from the finders, so pages link to those:
+    the manifest's hashed names would answer 404 here. The other tests render through the manifest.
+    """
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture(scope="session")
 def browser():
     with sync_playwright() as playwright:
@@ -65,7 +77,8 @@ def site(transactional_db, live_server):
 def open_page(browser, site, request):
     """
     Open pages in fresh browser contexts (keyword arguments go to new_context).
-    Every request must stay on the live server, and no page may raise a script error.
+    Every request must stay on the live server, and no page may raise a script error or log an error to
+    the console (a resource the CSP refused, a failed request, a script's own console.error).
     """
     contexts = []
     foreign = []
@@ -75,6 +88,12 @@ def open_page(browser, site, request):
         foreign.append(route.request.url)
         route.abort()
 
+    def console_error(page, message):
+        # A page the test opened on purpose may answer 404; anything it loads must not.
+        document_not_found = message.location.get("url") == page.url and "status of 404" in message.text
+        if message.type == "error" and not document_not_found:
+            errors.append(f"{message.text} ({message.location.get('url')})")
+
     def open_(path="/", **options):
         context = browser.new_context(base_url=site, **options)
         context.set_default_timeout(TIMEOUT_MS)
@@ -82,6 +101,7 @@ def open_page(browser, site, request):
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", lambda message: console_error(page, message))
         if path is not None:
             page.goto(path)
         return page
@@ -98,7 +118,7 @@ def open_page(browser, site, request):
     for context in contexts:
         context.close()
     assert foreign == [], "pages asked for something outside the app"
-    assert errors == [], "a page raised a script error"
+    assert errors == [], "a page raised a script error or logged one to the console"
 
 
 @pytest.fixture

@@ -3,18 +3,19 @@ import re
 from playwright.sync_api import expect
 
 
-def focused(page):
-    return page.evaluate("document.activeElement && (document.activeElement.id || document.activeElement.tagName)")
+def clipboard_holds(page, text):
+    """Wait, retrying, until the clipboard holds `text`: the copy finishes after the click returns."""
+    page.wait_for_function("async text => (await navigator.clipboard.readText()) === text", arg=text)
 
 
 def test_slash_focuses_search_and_escape_clears_it(open_page):
     """`/` puts the cursor in the page's search box from anywhere; Esc empties it and the results follow."""
     page = open_page("/")
     page.keyboard.press("/")
-    assert focused(page) == "id_q"
+    expect(page.locator("#id_q")).to_be_focused()
     page = open_page("/activities/sent-email/")
     page.keyboard.press("/")
-    assert focused(page) == "site-search-q"
+    expect(page.locator("#site-search-q")).to_be_focused()
     page = open_page("/activities/?q=bounced")
     expect(page.locator("#results-heading")).to_have_text("2 activities matching “bounced”")
     page.locator("body").click(position={"x": 5, "y": 5})
@@ -71,7 +72,7 @@ def test_keyboard_toggles_facets_without_losing_its_place(open_page):
     expect(page).to_have_url(re.compile(r"\?q=email$"))
     expect(page.locator("#results-heading")).to_be_focused()
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.closest('#results tbody') !== null")
+    expect(page.locator("#results tbody :focus")).to_have_count(1)
 
 
 def test_copy_buttons_copy_name_and_permalink(open_page, site):
@@ -81,10 +82,10 @@ def test_copy_buttons_copy_name_and_permalink(open_page, site):
     name_button = page.locator("button[data-copy-text]")
     name_button.click()
     expect(name_button).to_have_text("✓ Name copied")
-    assert page.evaluate("navigator.clipboard.readText()") == "Sent email"
+    clipboard_holds(page, "Sent email")
     expect(page.locator("[data-announcer]")).to_have_text("Name copied")
     link_button = page.locator("button[data-copy-url]")
     link_button.click()
     expect(link_button).to_have_text("✓ Link copied")
-    assert page.evaluate("navigator.clipboard.readText()") == f"{site}/activities/sent-email/"
+    clipboard_holds(page, f"{site}/activities/sent-email/")
     expect(name_button).to_have_text("Copy name", timeout=4_000)

@@ -1,5 +1,8 @@
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from activities.models import Activity, Destination
 
@@ -42,5 +45,5 @@ def test_lifecycle_is_drawn_in_theme_colours(open_page, synced_catalog):
         node = page.locator(".lifecycle__node", has_text="Opened email")
         colours[scheme] = node.locator("text").evaluate("element => getComputedStyle(element).fill")
         node.click()
-        assert page.url.endswith("/activities/opened-email/")
+        expect(page).to_have_url(re.compile(r"/activities/opened-email/$"))
     assert colours["light"] != colours["dark"]
