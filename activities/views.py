@@ -93,6 +93,7 @@ def activity_detail(request, slug):
     )
 
 
+@catalog_page
 def activity_export(request, export_format):
     """The activity list as a file, narrowed by the same FilterSet and parameters as the HTML list."""
     activity_filter = ActivityFilter(request.GET, queryset=Activity.objects.for_listing(), exhaustive=True)
@@ -112,6 +113,7 @@ def destination_detail(request, slug):
     )
 
 
+@catalog_page
 def destination_export(request, slug, export_format):
     """A destination's sync plan as a file, to hand to whoever configures the webhook or the CRM."""
     destination = get_object_or_404(Destination, slug=slug)

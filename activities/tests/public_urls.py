@@ -1,17 +1,32 @@
 """
 Every public URL, in one place, for the tests that must cover them all (headers, conditional GET, fuzzing).
 
-A new public page or API endpoint is added here, and those tests cover it at once.
+A new public page, export or API endpoint is added here, and those tests cover it at once.
 """
 
+# What the catalog holds, as pages, exports and API answers: validators and the render cache follow its version.
 PUBLIC_URLS = (
     "/",
     "/categories/email/",
     "/activities/",
     "/activities/sent-email/",
+    "/activities.csv",
+    "/activities.json",
     "/destinations/webhook/",
+    "/destinations/webhook/plan.csv",
+    "/destinations/webhook/plan.json",
     "/api/categories/",
     "/api/categories/email/",
     "/api/activities/",
     "/api/activities/sent-email/",
 )
+
+# The same whatever the catalog holds (the API's schema and docs), or never cached (the load balancer's probe):
+# security headers and fuzzing cover them, the catalog's validators do not.
+SERVICE_URLS = (
+    "/api/schema/",
+    "/api/docs/",
+    "/healthz",
+)
+
+EVERY_PUBLIC_URL = PUBLIC_URLS + SERVICE_URLS

@@ -13,7 +13,7 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from activities.tests.forms import submit
-from activities.tests.public_urls import PUBLIC_URLS
+from activities.tests.public_urls import EVERY_PUBLIC_URL
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def csp_directives(response):
     return {name: values for name, *values in (part.split() for part in header.split(";"))}
 
 
-@pytest.mark.parametrize("url", [*PUBLIC_URLS, "/admin/login/"])
+@pytest.mark.parametrize("url", [*EVERY_PUBLIC_URL, "/admin/login/"])
 def test_every_page_sends_the_security_headers(client, catalog, url):
     """Pages carry the CSP, HSTS, nosniff, DENY framing, same-origin referrers and opener policy."""
     response = client.get(url, secure=True)
@@ -46,13 +46,26 @@ def test_every_page_sends_the_security_headers(client, catalog, url):
     assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
 
 
-def test_public_pages_have_nothing_inline_for_the_csp_to_block(client, catalog):
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param(
+            url,
+            marks=pytest.mark.xfail(
+                strict=True, reason="drf-spectacular's Swagger page has an inline <style> that the CSP blocks"
+            ),
+        )
+        if url == "/api/docs/"
+        else url
+        for url in EVERY_PUBLIC_URL
+    ],
+)
+def test_public_pages_have_nothing_inline_for_the_csp_to_block(client, catalog, url):
     """Public pages use no inline script, inline style or style attribute, so the strict CSP blocks nothing."""
-    for url in PUBLIC_URLS:
-        html = client.get(url).content.decode()
-        assert not re.search(r"<script(?![^>]*\bsrc=)", html)
-        assert "<style" not in html
-        assert not re.search(r"<[^>]+\s(style|on[a-z]+)\s*=", html)
+    html = client.get(url).content.decode()
+    assert not re.search(r"<script(?![^>]*\bsrc=)", html)
+    assert "<style" not in html
+    assert not re.search(r"<[^>]+\s(style|on[a-z]+)\s*=", html)
 
 
 def test_admin_nonce_matches_the_csp(client, catalog, django_user_model):
