@@ -3,7 +3,9 @@ import io
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from activities.models import Activity, Category
 from activities.tests.forms import post_form, read_form
@@ -75,6 +77,20 @@ def grow_catalog(total=2000):
         )
         for number in range(total - Activity.objects.count())
     )
+
+
+def count_queries(client, url, params=None, status=200, **extra):
+    """
+    How many queries one request for `url` runs, once the state each process detects only once is known:
+    SQLite's JSON support is asked by a query the first time any page needs it, which would count against
+    whichever test happened to come first.
+    """
+    connection.ensure_connection()
+    connection.features.supports_json_field  # noqa: B018
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params, **extra)
+    assert response.status_code == status, f"{url} answered {response.status_code}"
+    return len(queries)
 
 
 @pytest.fixture

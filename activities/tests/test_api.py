@@ -2,11 +2,10 @@ import re
 from datetime import UTC
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext, override_script_prefix
+from django.test.utils import override_script_prefix
 
 from activities.models import Activity, Category
-from activities.tests.conftest import grow_catalog
+from activities.tests.conftest import count_queries, grow_catalog
 
 pytestmark = pytest.mark.django_db
 
@@ -126,12 +125,6 @@ def test_search_goes_through_the_one_entry_point(client, catalog):
     """API search finds what the site's search finds: stems, typos and all."""
     assert names(client.get("/api/activities/", {"q": "bounced"})) == ["Bounced email", "Bounced SMS"]
     assert names(client.get("/api/activities/", {"q": "bounse"})) == ["Bounced email", "Bounced SMS"]
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 @pytest.mark.parametrize(

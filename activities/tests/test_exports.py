@@ -4,11 +4,9 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from activities.models import Activity, Catalog, Category
-from activities.tests.conftest import grow_catalog
+from activities.tests.conftest import count_queries, grow_catalog
 
 pytestmark = pytest.mark.django_db
 
@@ -84,14 +82,9 @@ def test_list_page_links_to_exports_with_its_query(client, catalog):
 def test_export_query_count_is_constant(client, catalog):
     """The CSV export runs the same queries for 2,000 activities as for 69: categories come in the same query."""
 
-    def count():
-        with CaptureQueriesContext(connection) as queries:
-            client.get("/activities.csv")
-        return len(queries)
-
-    small = count()
+    small = count_queries(client, "/activities.csv")
     grow_catalog()
-    assert count() == small
+    assert count_queries(client, "/activities.csv") == small
 
 
 @pytest.mark.parametrize("suffix", [".yaml", ".xml"])

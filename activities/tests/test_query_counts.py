@@ -1,6 +1,6 @@
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+
+from activities.tests.conftest import count_queries, grow_catalog
 
 pytestmark = pytest.mark.django_db
 
@@ -24,14 +24,6 @@ PAGES = [
 MAX_QUERIES = 5
 
 
-def count_queries(client, url):
-    # SQLite's JSON support is detected by a query once per process, whichever page comes first.
-    connection.features.supports_json_field  # noqa: B018
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 @pytest.mark.parametrize("url", PAGES)
 def test_query_count_is_bounded_and_constant(client, catalog, django_user_model, url):
     """
@@ -39,8 +31,6 @@ def test_query_count_is_bounded_and_constant(client, catalog, django_user_model,
     2,000 activities as at 69: no query per row or per category.
     """
     small = count_queries(client, url)
-    from activities.tests.conftest import grow_catalog
-
     grow_catalog()
     large = count_queries(client, url)
     assert small <= MAX_QUERIES

@@ -1,9 +1,7 @@
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from activities.models import Activity, Destination, Relation
-from activities.tests.conftest import grow_catalog
+from activities.tests.conftest import count_queries, grow_catalog
 
 pytestmark = pytest.mark.django_db
 
@@ -16,12 +14,6 @@ PAGES = [
     "/activities/sent-email/",
     "/destinations/webhook/",
 ]
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 def sync_everything():
