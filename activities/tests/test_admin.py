@@ -1,7 +1,10 @@
+import re
+from html import unescape
+
 import pytest
 
-from activities.models import Activity, Category
-from activities.tests.forms import read_form, submit
+from activities.models import Activity, Catalog, Category
+from activities.tests.forms import messages_of, post_form, read_form, submit, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +87,78 @@ def test_anonymous_users_are_sent_to_login(client, catalog):
     response = client.get("/admin/activities/activity/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_editing_the_catalog_introduction_changes_the_home_page(staff_client, client, catalog):
+    """The introduction saved in the admin is what the home page says."""
+    introduction = Catalog.objects.get()
+    url = f"/admin/activities/catalog/{introduction.pk}/change/"
+    overview = "Every event the platform records on its own, explained for marketing teams."
+    response = submit(staff_client, url, {"overview": overview}, button="_save", follow=True)
+    assert response.redirect_chain == [("/admin/activities/catalog/", 302)]
+    assert any("was changed successfully" in message for message in messages_of(response))
+    assert overview in text_of(client.get("/").content.decode())
+
+
+def listed_names(response):
+    return [activity.name for activity in response.context["cl"].result_list]
+
+
+def name_header(response):
+    """The Name column's header cell: its link sorts by name, its toggle reverses the direction."""
+    return re.search(r'<th scope="col" class="[^"]*column-name[^"]*">.*?</th>', response.content.decode(), re.S).group(
+        0
+    )
+
+
+def test_sorting_by_a_column_header_reorders_the_list(staff_client, catalog):
+    """Clicking the Name header sorts the list by name first; clicking it again reverses the order."""
+    url = "/admin/activities/activity/"
+    [by_name] = re.findall(r'href="(\?o=[^"]+)">Name</a>', name_header(staff_client.get(url)))
+    sorted_once = staff_client.get(url + unescape(by_name))
+    # In the database's collation, as the admin sorts.
+    names = list(Activity.objects.order_by("name").values_list("name", flat=True))
+    assert listed_names(sorted_once) in (names, names[::-1])
+    [again] = re.findall(r'href="(\?o=[^"]+)">Name</a>', name_header(sorted_once))
+    assert listed_names(staff_client.get(url + unescape(again))) == listed_names(sorted_once)[::-1]
+
+
+def test_the_list_pages_through_every_activity(staff_client, many_activities):
+    """2,000 activities show 100 a page; following the page links reaches every one exactly once."""
+    url = "/admin/activities/activity/"
+    first = staff_client.get(url)
+    assert "2000 activities" in text_of(first.content.decode())
+    pages = sorted({int(number) for number in re.findall(r'href="\?p=(\d+)"', first.content.decode())})
+    assert pages[-1] == 20
+    seen = listed_names(first)
+    for number in range(2, 21):
+        seen += listed_names(staff_client.get(url, {"p": number}))
+    assert len(seen) == len(set(seen)) == 2000
+
+
+def test_logout_ends_the_session(staff_client, catalog):
+    """The header's Log out button signs the editor out; the admin then asks them to sign in again."""
+    form = read_form(staff_client.get("/admin/"), form_id="logout-form")
+    response = post_form(staff_client, form)
+    assert response.status_code == 200
+    assert "Thanks for spending some quality time with the web site today." in text_of(response.content.decode())
+    again = staff_client.get("/admin/activities/activity/")
+    assert again.status_code == 302
+    assert again["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.parametrize("url", ["/admin/login/", "/admin/activities/activity/1/change/"])
+def test_a_form_posted_without_its_csrf_token_is_refused(staff_client, client, catalog, url):
+    """A save or a sign-in that does not carry the page's CSRF token is refused and changes nothing."""
+    browser = client if "login" in url else staff_client
+    form = read_form(browser.get(url))
+    form.pairs = [(name, value) for name, value in form.pairs if name != "csrfmiddlewaretoken"]
+    if "login" in url:
+        form.set("username", "editor")
+        form.set("password", "anything")
+    else:
+        form.set("definition", "Forged.")
+    response = post_form(browser, form)
+    assert response.status_code == 403
+    assert "CSRF verification failed" in response.content.decode()
+    assert not Activity.objects.filter(definition="Forged.").exists()
