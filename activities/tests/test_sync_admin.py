@@ -1,8 +1,10 @@
+import re
+
 import pytest
 
 from activities.models import Activity, Destination, Relation
 from activities.tests.conftest import run_action
-from activities.tests.forms import messages_of, pick_from_autocomplete, post_form, read_form, submit
+from activities.tests.forms import messages_of, pick_from_autocomplete, post_form, read_form, submit, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +136,77 @@ def test_destination_changes_are_recorded_in_history(staff_client, catalog):
     assert activity.history.count() > before
     latest = activity.history.latest()
     assert [row.destination.slug for row in latest.destinations.all()] == ["webhook"]
+
+
+def test_history_still_opens_after_a_synced_destination_is_deleted(staff_client, catalog):
+    """
+    An activity's history, and each version in it, still open after a destination it was synced to is
+    deleted; the change that added it reads as a deleted destination.
+    """
+    change_destinations(staff_client, ["sent-email"], "add", ["webhook"])
+    activity = Activity.objects.get(slug="sent-email")
+    webhook = Destination.objects.get(slug="webhook")
+    page = staff_client.get(f"/admin/activities/destination/{webhook.pk}/delete/")
+    assert post_form(staff_client, read_form(page), "Yes, I’m sure").status_code == 302
+    history = staff_client.get(f"/admin/activities/activity/{activity.pk}/history/")
+    assert history.status_code == 200
+    assert "Destinations: [] &nbsp;&rarr;&nbsp;&nbsp;[Deleted destination" in text_of(history.content.decode())
+    for record in activity.history.all():
+        version = staff_client.get(f"/admin/activities/activity/{activity.pk}/history/{record.history_id}/")
+        assert version.status_code == 200
+
+
+def relations_on(client, slug):
+    """The "Related activities" list of an activity's public page, as (label, [names]) pairs."""
+    html = client.get(f"/activities/{slug}/").content.decode()
+    return [
+        (label, re.findall(r">([^<]+)</a>", links))
+        for label, links in re.findall(r"<div><dt>([^<]+)</dt><dd>(.*?)</dd></div>", html.split("relations-heading")[-1])
+    ]
+
+
+def test_a_relation_added_in_the_relation_admin_shows_on_both_pages(staff_client, client, catalog):
+    """A relation added through the Relation admin's form is saved, said so, and reads both ways in public."""
+    assert relations_on(client, "forwarded-email") == []
+    response = add_relation(staff_client, "Forwarded email", "follows", "Opened email")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/activities/relation/"
+    listing = staff_client.get(response["Location"])
+    assert [text_of(message) for message in messages_of(listing)] == [
+        "The relation “ Forwarded email · follows · Opened email ” was added successfully."
+    ]
+    assert Relation.objects.filter(
+        from_activity__slug="forwarded-email", kind="follows", to_activity__slug="opened-email"
+    ).exists()
+    assert relations_on(client, "forwarded-email") == [("Follows", ["Opened email"])]
+    assert ("Followed by", ["Clicked email", "Forwarded email"]) in relations_on(client, "opened-email")
+
+
+def test_a_relation_added_inline_on_the_activity_page_shows_on_both_pages(staff_client, client, catalog):
+    """A row added with "Add another relation" on an activity's page is saved with the activity."""
+    reacted = Activity.objects.get(slug="reacted-to-email")
+    url = f"/admin/activities/activity/{reacted.pk}/change/"
+    form = read_form(staff_client.get(url), form_id="activity_form")
+    row = form.add_inline_row("relations_from", {"kind": "other_channel"})
+    pick_from_autocomplete(staff_client, form, f"relations_from-{row}-to_activity", "Replied to SMS")
+    response = post_form(staff_client, form, "_save")
+    assert response.status_code == 302
+    assert relations_on(client, "reacted-to-email") == [("Same event on another channel", ["Replied to SMS"])]
+    assert ("Same event on another channel", ["Reacted to email"]) in relations_on(client, "replied-to-sms")
+
+
+def test_the_activity_autocomplete_suggests_what_the_site_search_finds(staff_client, client, catalog):
+    """Typing into a relation's activity box suggests activities as the site's search finds them, typos too."""
+    form = read_form(staff_client.get("/admin/activities/relation/add/"), form_id="relation_form")
+    suggestions = pick_from_autocomplete(staff_client, form, "to_activity", "Bounced SMS")
+    assert [label for _, label in suggestions] == ["Bounced SMS"]
+    attrs = form.selects["to_activity"]
+    typed = {
+        "term": "bounse",
+        "app_label": attrs["data-app-label"],
+        "model_name": attrs["data-model-name"],
+        "field_name": attrs["data-field-name"],
+    }
+    found = staff_client.get(attrs["data-ajax--url"], typed).json()["results"]
+    assert {row["text"] for row in found} == {"Bounced email", "Bounced SMS"}
+    assert client.get(attrs["data-ajax--url"], typed).status_code == 302, "signed-out visitors are sent to log in"
