@@ -161,7 +161,9 @@ def relations_on(client, slug):
     html = client.get(f"/activities/{slug}/").content.decode()
     return [
         (label, re.findall(r">([^<]+)</a>", links))
-        for label, links in re.findall(r"<div><dt>([^<]+)</dt><dd>(.*?)</dd></div>", html.split("relations-heading")[-1])
+        for label, links in re.findall(
+            r"<div><dt>([^<]+)</dt><dd>(.*?)</dd></div>", html.split("relations-heading")[-1]
+        )
     ]
 
 
@@ -210,3 +212,34 @@ def test_the_activity_autocomplete_suggests_what_the_site_search_finds(staff_cli
     found = staff_client.get(attrs["data-ajax--url"], typed).json()["results"]
     assert {row["text"] for row in found} == {"Bounced email", "Bounced SMS"}
     assert client.get(attrs["data-ajax--url"], typed).status_code == 302, "signed-out visitors are sent to log in"
+
+
+def test_a_destination_added_then_renamed_shows_as_facet_badge_page_and_plan(staff_client, client, catalog):
+    """
+    A destination added in the admin and ticked on an activity is a "Synced to" facet, a badge on the
+    activity, a page and a plan; renaming it renames it everywhere.
+    """
+    added = {"name": "Mailchimp", "slug": "mailchimp", "kind": "crm", "notes": "Audiences for newsletters."}
+    response = submit(staff_client, "/admin/activities/destination/add/", added, button="_save", follow=True)
+    assert response.redirect_chain == [("/admin/activities/destination/", 302)]
+    assert [text_of(message) for message in messages_of(response)] == [
+        "The destination “ Mailchimp ” was added successfully."
+    ]
+    mailchimp = Destination.objects.get(slug="mailchimp")
+    clicked = Activity.objects.get(slug="clicked-email")
+    url = f"/admin/activities/activity/{clicked.pk}/change/"
+    assert submit(staff_client, url, {"destinations": [mailchimp.pk]}, button="_save").status_code == 302
+
+    listing = text_of(client.get("/activities/", {"destination": "mailchimp"}).content.decode())
+    assert "Mailchimp (1)" in listing
+    assert "1 activity" in listing
+    assert "Synced to Mailchimp" in text_of(client.get("/activities/clicked-email/").content.decode())
+    page = text_of(client.get("/destinations/mailchimp/").content.decode())
+    assert "Audiences for newsletters." in page and "1 activity in 1 category." in page
+    plan = client.get("/destinations/mailchimp/plan.csv").content.decode("utf-8-sig").splitlines()
+    assert [line.split(",")[0] for line in plan[1:]] == ["clicked-email"]
+
+    url = f"/admin/activities/destination/{mailchimp.pk}/change/"
+    assert submit(staff_client, url, {"name": "Mailchimp audiences"}, button="_save").status_code == 302
+    assert "Synced to Mailchimp audiences" in text_of(client.get("/activities/clicked-email/").content.decode())
+    assert "Mailchimp audiences (1)" in text_of(client.get("/activities/").content.decode())
