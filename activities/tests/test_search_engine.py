@@ -6,7 +6,7 @@ from django.db import connection
 
 from activities.models import Activity, Category, Synonym
 from activities.search import edit_distance, parse, understand
-from activities.tests.forms import submit
+from activities.tests.forms import messages_of, post_form, read_form, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -307,3 +307,38 @@ def test_admin_edits_are_searchable_at_once(staff_client, catalog):
     assert response.status_code == 302
     assert names("pixel") == ["Opened email"]
     assert names("recipient opens") == []
+
+
+def test_editors_list_edit_and_delete_synonyms_and_search_follows(staff_client, client, catalog):
+    """
+    The synonym list shows the seeded ones; editing one changes what its term finds, and deleting it leaves
+    the term finding only its own matches.
+    """
+    listing = staff_client.get("/admin/activities/synonym/")
+    assert sorted(synonym.term for synonym in listing.context["cl"].result_list) == [
+        "chat",
+        "complaint",
+        "delivered",
+        "popup",
+        "spam",
+        "text",
+    ]
+
+    def found(q):
+        return {activity.name for activity in client.get("/activities/", {"q": q}).context["page"].object_list}
+
+    # Three definitions say "spam"; "bounced" is in none of them.
+    says_spam = {"Abuse reported", "SMS abuse reported", "Conversation marked as spam"}
+    assert found("spam") == says_spam
+    spam = Synonym.objects.get(term="spam")
+    url = f"/admin/activities/synonym/{spam.pk}/change/"
+    response = submit(staff_client, url, {"equivalents": "bounced"}, button="_save", follow=True)
+    assert response.redirect_chain == [("/admin/activities/synonym/", 302)]
+    assert any("was changed successfully" in message for message in messages_of(response))
+    assert found("spam") == says_spam | {"Bounced email", "Bounced SMS"}
+
+    page = staff_client.get(f"/admin/activities/synonym/{spam.pk}/delete/")
+    deleted = post_form(staff_client, read_form(page), "Yes, I’m sure", follow=True)
+    assert deleted.redirect_chain == [("/admin/activities/synonym/", 302)]
+    assert not Synonym.objects.filter(term="spam").exists()
+    assert found("spam") == says_spam
