@@ -1,9 +1,14 @@
+import json
+import re
+
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from activities import diagrams
 from activities.models import Activity, Relation
+from activities.tests.forms import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +153,65 @@ def test_lifecycle_draws_only_follows_between_the_categorys_own_activities(clien
     lifecycle = client.get("/categories/email/").context["lifecycle"]
     assert node_positions(lifecycle) == before
     assert "sent-sms" not in {node.activity.slug for node in lifecycle.nodes}
+
+
+def drawn_arrows(html):
+    """
+    The lifecycle's arrows as a reader sees them: (the box an arrow leaves, the box its head points at),
+    found from where each arrow starts and ends relative to the boxes, not from the layout's numbers.
+    """
+    figure = html[html.index('<figure class="lifecycle"') : html.index("</figure>")]
+    boxes = [
+        (name, float(x), float(y), float(width), float(height))
+        for x, y, width, height, name in re.findall(
+            r'<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"[^>]*/>\s*<text[^>]*>([^<]+)</text>',
+            figure,
+        )
+    ]
+
+    def box_touching(x, y):
+        [name] = [
+            name
+            for name, left, top, width, height in boxes
+            if top <= y <= top + height and (abs(x - left - width) <= 1 or -8 <= x - left <= 0)
+        ]
+        return name
+
+    arrows = set()
+    for path, head in re.findall(r'<path class="lifecycle__edge" d="([^"]+)" marker-(end|start)=', figure):
+        numbers = [float(number) for number in re.findall(r"-?[\d.]+", path)]
+        start, end = box_touching(*numbers[:2]), box_touching(*numbers[-2:])
+        arrows.add((start, end) if head == "end" else (end, start))
+    return arrows
+
+
+def follows_in_the_seed(category_slug):
+    """The seeded *follows* relations within a category, as arrows from the earlier activity to the later one."""
+    seed = json.loads((settings.BASE_DIR / "fixtures" / "relations.json").read_text())
+    names = dict(Activity.objects.filter(category__slug=category_slug).values_list("slug", "name"))
+    return {
+        (names[row["fields"]["to_activity"][0]], names[row["fields"]["from_activity"][0]])
+        for row in seed
+        if row["fields"]["kind"] == "follows"
+        and {row["fields"]["from_activity"][0], row["fields"]["to_activity"][0]} <= set(names)
+    }
+
+
+@pytest.mark.parametrize("category", ["email", "sms"])
+def test_each_arrow_points_from_an_activity_to_the_one_that_follows_it(client, catalog, category):
+    """Every seeded *follows* relation is one arrow, pointing at the later activity, and the text says the same."""
+    html = client.get(f"/categories/{category}/").content.decode()
+    expected = follows_in_the_seed(category)
+    assert expected, "the seed relates activities of this category"
+    assert drawn_arrows(html) == expected
+    text = text_of(html[html.index('<details class="lifecycle__text"') :])
+    for earlier, later in expected:
+        assert re.search(rf"{earlier} is followed by [^.]*\b{later}\b", text), (earlier, later)
+
+
+def test_a_new_follows_relation_adds_an_arrow_in_its_direction(client, catalog):
+    """Saying that Forwarded email follows Opened email draws an arrow from Opened email to Forwarded email."""
+    before = drawn_arrows(client.get("/categories/email/").content.decode())
+    relate("forwarded-email", "follows", "opened-email")
+    after = drawn_arrows(client.get("/categories/email/").content.decode())
+    assert after - before == {("Opened email", "Forwarded email")}
