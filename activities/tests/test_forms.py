@@ -1,6 +1,7 @@
 """The test helper that submits forms as a browser does: it must send what Chromium sends."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.test import RequestFactory
 
@@ -27,6 +28,8 @@ Recorded when.</textarea>
   <input type="text" name="rows-0-name" value="first">
   <input type="text" name="rows-__prefix__-name" value="">
   <input type="hidden" name="rows-__prefix__-version">
+  <select name="rows-__prefix__-kind"><option value="a">A</option><option value="b">B</option></select>
+  <input type="file" name="upload">
   <input type="submit" name="_save" value="Save">
   <button type="submit" name="_continue">Save and continue editing</button>
 </form>
@@ -63,6 +66,7 @@ def test_inline_rows_come_from_the_empty_template():
     assert body["rows-TOTAL_FORMS"] == ["2"]
     assert body["rows-1-name"] == ["second"]
     assert body["rows-1-version"] == [""]
+    assert body["rows-1-kind"] == ["a"], "a copied row's select sends its first option, as the template's does"
     assert body["_continue"] == ["Save and continue editing"]
 
 
@@ -80,3 +84,21 @@ def test_a_person_can_only_choose_what_the_page_offers():
 
 def test_every_form_on_the_page_is_read():
     assert [form.attrs.get("id") for form in forms_in(PAGE)] == ["logout-form", "thing_form"]
+
+
+def test_a_copied_row_offers_what_the_template_offers():
+    form = read_form(response_for(PAGE))
+    row = form.add_inline_row("rows")
+    form.set(f"rows-{row}-kind", "b")
+    assert form.values("rows-1-kind") == ["b"]
+    with pytest.raises(ValueError, match="offers no choice"):
+        form.set(f"rows-{row}-kind", "z")
+
+
+def test_a_chosen_file_is_sent_with_the_form():
+    form = read_form(response_for(PAGE))
+    upload = SimpleUploadedFile("rows.csv", b"name\n")
+    form.attach("upload", upload)
+    assert form.data("_save")["upload"] is upload
+    with pytest.raises(KeyError, match="no file input"):
+        form.attach("name", upload)

@@ -54,19 +54,21 @@ def test_bulk_add_without_a_destination_is_refused(staff_client, catalog):
     assert "Sent email" in html
 
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        "/admin/activities/destination/",
-        "/admin/activities/destination/add/",
-        "/admin/activities/relation/",
-        "/admin/activities/relation/add/",
-        "/admin/activities/activity/?destinations__id__exact=1",
-    ],
-)
-def test_sync_admin_pages_load(staff_client, catalog, url):
-    """The destination and relation admins, and the activity list's destination filter, answer 200."""
-    assert staff_client.get(url).status_code == 200
+def test_the_activity_list_filters_by_destination(staff_client, catalog):
+    """The list's "By destinations" filter shows exactly the activities synced there."""
+    webhook = Destination.objects.get(slug="webhook")
+    Activity.objects.get(slug="sent-email").destinations.add(webhook)
+    listed = staff_client.get("/admin/activities/activity/", {"destinations__id__exact": webhook.pk})
+    assert [activity.slug for activity in listed.context["cl"].result_list] == ["sent-email"]
+    assert "1 activity" in text_of(listed.content.decode())
+
+
+def test_the_destination_list_counts_what_each_receives(staff_client, catalog):
+    """The destination list shows each destination with how many activities it receives."""
+    Activity.objects.get(slug="sent-email").destinations.add(Destination.objects.get(slug="webhook"))
+    listed = staff_client.get("/admin/activities/destination/")
+    rows = {destination.name: destination.activity_count for destination in listed.context["cl"].result_list}
+    assert rows == {"Salesforce": 0, "Webhook": 1}
 
 
 def test_destinations_are_edited_on_the_activity_page(staff_client, catalog):
