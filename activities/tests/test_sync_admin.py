@@ -245,3 +245,13 @@ def test_a_destination_added_then_renamed_shows_as_facet_badge_page_and_plan(sta
     assert submit(staff_client, url, {"name": "Mailchimp audiences"}, button="_save").status_code == 302
     assert "Synced to Mailchimp audiences" in text_of(client.get("/activities/clicked-email/").content.decode())
     assert "Mailchimp audiences (1)" in text_of(client.get("/activities/").content.decode())
+
+
+def test_a_relation_changed_in_its_admin_reads_the_new_way_in_public(staff_client, client, catalog):
+    """Changing a relation's kind on its change page changes how both activities' pages read it."""
+    relation = Relation.objects.get(from_activity__slug="clicked-email", kind="follows")
+    url = f"/admin/activities/relation/{relation.pk}/change/"
+    response = submit(staff_client, url, {"kind": "other_channel"}, button="_save")
+    assert response.status_code == 302
+    assert ("Same event on another channel", ["Opened email"]) in relations_on(client, "clicked-email")
+    assert ("Followed by", ["Clicked email"]) not in relations_on(client, "opened-email")
