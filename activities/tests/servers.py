@@ -1,0 +1,139 @@
+"""
+Real servers for the operations tests: gunicorn as `make run` starts it, on a port the OS picks, and
+clients that send their requests as slowly as an attacker would.
+"""
+
+import http.client
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+
+from django.conf import settings
+
+LISTENING = re.compile(r"Listening at: http://127\.0\.0\.1:(\d+)")
+
+
+def manage(env, *args):
+    subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env=env, check=True, stdout=subprocess.DEVNULL
+    )
+
+
+def prepared_env(tmp_path, **extra):
+    """`make run`'s environment on a fresh SQLite file under tmp_path: migrated, catalog loaded, static collected."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", **extra}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "load_catalog")
+    # As `make run` does first: whitenoise serves the collected files.
+    manage(env, "collectstatic", "--noinput", "-v0")
+    return env
+
+
+class Gunicorn:
+    """gunicorn with the project's gunicorn.conf.py on 127.0.0.1:0; `port` is read from its own log."""
+
+    def __init__(self, env, log_path, *args):
+        self.log_path = log_path
+        self.log = open(log_path, "w")  # noqa: SIM115 (closed in stop)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--bind", "127.0.0.1:0", *args],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        self.port = self.read_port()
+
+    def read_port(self):
+        # Bounded: a gunicorn that never says where it listens fails the test instead of hanging it.
+        for _ in range(600):
+            if match := LISTENING.search(self.log_path.read_text()):
+                return int(match.group(1))
+            assert self.process.poll() is None, self.log_path.read_text()
+            time.sleep(0.1)
+        raise AssertionError(f"gunicorn never said where it listens:\n{self.log_path.read_text()}")
+
+    def get(self, path, timeout=10, **headers):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            return response.status, response.read()
+        finally:
+            connection.close()
+
+    def wait_until_ready(self):
+        for _ in range(300):
+            try:
+                if self.get("/healthz", timeout=2)[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise AssertionError(f"gunicorn did not answer:\n{self.log_path.read_text()}")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=60)
+        self.log.close()
+        return self.log_path.read_text()
+
+    def json_lines(self):
+        return [json.loads(line) for line in self.log_path.read_text().splitlines() if line.startswith("{")]
+
+
+@contextmanager
+def slow_clients(port, count, interval=0.2):
+    """
+    `count` connections that send a request's headers one byte every `interval` seconds and never finish
+    them, as a slowloris attack does. Yields the sockets once each has sent its first bytes; stops them all
+    on exit.
+    """
+    request = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: slow" + b"w" * 10_000
+    sockets = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(count)]
+    stop = threading.Event()
+    sent = [0] * count
+
+    def trickle():
+        while not stop.is_set():
+            for index, sock in enumerate(sockets):
+                try:
+                    sock.sendall(request[sent[index] : sent[index] + 1])
+                    sent[index] += 1
+                except OSError:
+                    pass
+            stop.wait(interval)
+
+    thread = threading.Thread(target=trickle, daemon=True)
+    thread.start()
+    try:
+        for _ in range(100):
+            if min(sent) >= 5:
+                break
+            time.sleep(interval)
+        yield sockets, sent
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+        for sock in sockets:
+            sock.close()
+
+
+def still_open(sock):
+    """Whether the server has left this connection open, neither closing nor answering it."""
+    sock.setblocking(False)
+    try:
+        sock.recv(1, socket.MSG_PEEK)
+        return False
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        sock.setblocking(True)
