@@ -13,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 from tablib import InvalidDimensions
 
+from activities.database_busy import RefuseWhenBusy
 from activities.forms import MoveToCategoryForm, VersionedModelForm, history_url
 from activities.models import Activity, Catalog, Category, Destination, Relation, StaleEdit, Synonym
 from activities.resources import ActivityResource, CategoryResource
@@ -23,7 +24,7 @@ class CatalogAdmin(admin.ModelAdmin):
     list_display = ("title",)
 
 
-class CatalogEditAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class CatalogEditAdmin(RefuseWhenBusy, ImportExportMixin, SimpleHistoryAdmin):
     """History, revert, import and export; every save refuses to overwrite a newer version."""
 
     form = VersionedModelForm

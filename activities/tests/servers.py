@@ -13,8 +13,11 @@ import sys
 import threading
 import time
 from contextlib import contextmanager
+from urllib.parse import urlencode, urljoin
 
 from django.conf import settings
+
+from activities.tests.forms import forms_in
 
 LISTENING = re.compile(r"Listening at: http://127\.0\.0\.1:(\d+)")
 
@@ -137,3 +140,50 @@ def still_open(sock):
         return False
     finally:
         sock.setblocking(True)
+
+
+class AdminEditor:
+    """
+    One editor in a browser of their own: signs in and saves activities through the admin's rendered change
+    form over HTTP, with their own cookies, as a person at another desk would.
+    """
+
+    def __init__(self, port, username, password, timeout=60):
+        self.port, self.timeout, self.cookies = port, timeout, {}
+        response = self.submit("/admin/login/?next=/admin/", {"username": username, "password": password})
+        assert response[0] == 302, f"{username} could not sign in: {response}"
+
+    def request(self, method, path, body=None):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+        headers = {"Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items())}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            for header, value in response.getheaders():
+                if header.lower() == "set-cookie":
+                    name, _, rest = value.partition("=")
+                    self.cookies[name] = rest.split(";", 1)[0]
+            return response.status, response.read().decode(), response.getheader("Location")
+        finally:
+            connection.close()
+
+    def form(self, path, form_id=None):
+        status, html, _ = self.request("GET", path)
+        assert status == 200, f"GET {path} answered {status}"
+        found = [form for form in forms_in(html) if form.attrs.get("id") != "logout-form"]
+        return next(form for form in found if form_id is None or form.attrs.get("id") == form_id)
+
+    def submit(self, path, changes, form_id=None):
+        """Open `path`, type `changes` into its form, and press Save: (status, html, Location)."""
+        form = self.form(path, form_id)
+        for name, value in changes.items():
+            form.set(name, value)
+        return self.post(path, form)
+
+    def post(self, path, form):
+        """Press the form's Save button (or its only, unnamed one)."""
+        target = urljoin(path, form.action) if form.action else path
+        button = "_save" if any(name == "_save" for name, _ in form.buttons) else None
+        return self.request("POST", target, urlencode(form.data(button), doseq=True))
