@@ -91,15 +91,20 @@ class Gunicorn:
         return [json.loads(line) for line in self.log_path.read_text().splitlines() if line.startswith("{")]
 
 
+def tcp(port):
+    """A connector to 127.0.0.1:port, for slow_clients."""
+    return lambda: socket.create_connection(("127.0.0.1", port), timeout=5)
+
+
 @contextmanager
-def slow_clients(port, count, interval=0.2):
+def slow_clients(connect, count, interval=0.2):
     """
-    `count` connections that send a request's headers one byte every `interval` seconds and never finish
-    them, as a slowloris attack does. Yields the sockets once each has sent its first bytes; stops them all
-    on exit.
+    `count` connections (each made by `connect()`) that send a request's headers one byte every `interval`
+    seconds and never finish them, as a slowloris attack does. Yields the sockets and how many bytes each
+    has sent, once each has sent a few; stops them all on exit.
     """
     request = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: slow" + b"w" * 10_000
-    sockets = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(count)]
+    sockets = [connect() for _ in range(count)]
     stop = threading.Event()
     sent = [0] * count
 
@@ -187,3 +192,68 @@ class AdminEditor:
         target = urljoin(path, form.action) if form.action else path
         button = "_save" if any(name == "_save" for name, _ in form.buttons) else None
         return self.request("POST", target, urlencode(form.data(button), doseq=True))
+
+
+class UnixHTTPConnection(http.client.HTTPConnection):
+    """HTTP over a Unix socket: nginx listens on one in the tests, so no port is ever guessed."""
+
+    def __init__(self, path, timeout=10):
+        super().__init__("localhost", timeout=timeout)
+        self.socket_path = path
+
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(str(self.socket_path))
+
+
+class Nginx:
+    """
+    nginx running deploy/nginx.conf from a temporary prefix, with only its listen address (a Unix socket)
+    and its upstream (a running gunicorn's port) replaced.
+    """
+
+    def __init__(self, workdir, upstream_port):
+        self.workdir = workdir
+        self.socket_path = workdir / "nginx.sock"
+        site = (settings.BASE_DIR / "deploy" / "nginx.conf").read_text()
+        site = site.replace("listen 80;", f"listen unix:{self.socket_path};")
+        site = site.replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{upstream_port};")
+        assert str(self.socket_path) in site and f":{upstream_port};" in site
+        (workdir / "site.conf").write_text(site)
+        user = "user root;\n" if os.geteuid() == 0 else ""
+        (workdir / "nginx.conf").write_text(
+            f"{user}worker_processes 1;\ndaemon off;\npid {workdir / 'nginx.pid'};\n"
+            f"error_log {workdir / 'error.log'} warn;\n"
+            "events { worker_connections 1024; }\n"
+            f"http {{ access_log off; include {workdir / 'site.conf'}; }}\n"
+        )
+        self.process = subprocess.Popen(
+            ["/usr/sbin/nginx", "-p", workdir, "-c", workdir / "nginx.conf", "-e", workdir / "error.log"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
+        for _ in range(300):
+            if self.socket_path.exists():
+                break
+            assert self.process.poll() is None, (workdir / "error.log").read_text()
+            time.sleep(0.1)
+
+    def connect(self):
+        sock = socket.socket(socket.AF_UNIX)
+        sock.settimeout(5)
+        sock.connect(str(self.socket_path))
+        return sock
+
+    def get(self, path, timeout=10, **headers):
+        connection = UnixHTTPConnection(self.socket_path, timeout)
+        try:
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            return response.status, response.read()
+        finally:
+            connection.close()
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
