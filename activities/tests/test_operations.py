@@ -69,13 +69,22 @@ def make_run_env(tmp_path_factory):
 
 
 def test_gunicorn_serves_and_logs_json_lines(make_run_env, tmp_path):
-    """gunicorn, as `make run` starts it, serves the app and logs each request as one JSON object on stdout."""
+    """
+    gunicorn, as `make run` starts it, serves the app and logs each request as one JSON object on stdout;
+    requests for unknown hosts are logged once per host, as a WARNING without a traceback.
+    """
     server = Gunicorn({**make_run_env, "WEB_CONCURRENCY": "1"}, tmp_path / "gunicorn.log")
     try:
         server.wait_until_ready()
+        bad_hosts = [server.get("/", Host=host)[0] for host in ("scanner.example", "scanner.example", "other.example")]
     finally:
         output = server.stop()
+    assert bad_hosts == [400, 400, 400]
     lines = json_lines(output)
+    refused = [line for line in lines if line["logger"] == "django.security.DisallowedHost"]
+    assert [(line["level"], "exc_info" in line) for line in refused] == [("WARNING", False)] * 2
+    assert "'scanner.example'" in refused[0]["message"]
+    assert "'other.example'" in refused[1]["message"]
     access = [line for line in lines if line["logger"] == "gunicorn.access"]
     assert access[0]["method"] == "GET"
     assert access[0]["path"] == "/healthz"
