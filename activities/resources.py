@@ -1,15 +1,70 @@
 """
 Spreadsheet rows in and out of the catalog (django-import-export).
 
-Rows are matched by slug; an activity names its category by slug. A row may
-carry the `version` it was exported at: when the row's activity has been saved
-since, the row is refused rather than overwriting that newer change. A row
-without a version applies to whatever is current, as a hand-written file would.
+Rows are matched by slug; an activity names its category by slug, and its destinations by their slugs,
+separated by spaces. A row may carry the `version` it was exported at: when the row's activity has been
+saved since, the row is refused rather than overwriting that newer change. A row without a version applies
+to whatever is current, as a hand-written file would.
+
+Every refusal is a sentence about the cell (the preview names the row and the column), never a Python
+exception's name.
 """
 
-from import_export import fields, resources, widgets
+from collections import defaultdict
+from decimal import Decimal, InvalidOperation
 
-from activities.models import Activity, Category
+from diff_match_patch import diff_match_patch
+from django.core.exceptions import ValidationError
+from django.utils.encoding import force_str
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from import_export import fields, resources, widgets
+from rest_framework.fields import DateTimeField
+
+from activities.cells import from_text_cell
+from activities.models import Activity, Category, Destination
+
+# Slugs hold neither spaces nor commas, so either separates them; exports write spaces, as the site's badges do.
+DESTINATION_SEPARATOR = " "
+
+
+def change_reason(file_name):
+    """What history says about a row this import wrote."""
+    return f"Import of {file_name}" if file_name else "Import"
+
+
+class Text(widgets.CharWidget):
+    """A text cell, with the exports' formula guard taken off again; a NUL character is refused."""
+
+    def clean(self, value, row=None, **kwargs):
+        value = super().clean(value, row, **kwargs)
+        if value is None:
+            return None
+        if "\x00" in value:
+            raise ValueError("This cell holds a NUL character (an invisible control character); delete it.")
+        return from_text_cell(value)
+
+
+class WholeNumber(widgets.IntegerWidget):
+    """A whole number, refused in words when the cell holds anything else."""
+
+    def clean(self, value, row=None, **kwargs):
+        if self.is_empty(value):
+            return None
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite() or number != number.to_integral_value():
+            raise ValueError(f"“{value}” is not a whole number; write one such as 10.")
+        return super().clean(value, row, **kwargs)
+
+
+class Timestamp(widgets.DateTimeWidget):
+    """A time as the API writes it: ISO 8601 with its time zone (UTC), in every file format."""
+
+    def render(self, value, obj=None, **kwargs):
+        return DateTimeField().to_representation(value) if value else ""
 
 
 class CategorySlugWidget(widgets.ForeignKeyWidget):
@@ -25,11 +80,62 @@ class CategorySlugWidget(widgets.ForeignKeyWidget):
             raise ValueError(f"There is no category with the slug “{value}”.") from None
 
 
+class DestinationSlugs(widgets.ManyToManyWidget):
+    """Destinations named by slug: space- or comma-separated in a cell, or a list (as the JSON export writes)."""
+
+    def __init__(self):
+        super().__init__(Destination, separator=DESTINATION_SEPARATOR, field="slug")
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, list | tuple):
+            slugs = [str(slug) for slug in value]
+        else:
+            slugs = ("" if value is None else str(value)).replace(",", " ").split()
+        found = list(Destination.objects.filter(slug__in=slugs).order_by("slug"))
+        unknown = sorted(set(slugs) - {destination.slug for destination in found})
+        if unknown:
+            raise ValueError(
+                "There is no destination with the slug "
+                + ", ".join(f"“{slug}”" for slug in unknown)
+                + f". Known: {', '.join(Destination.objects.values_list('slug', flat=True)) or 'none'}."
+            )
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        slugs = value if isinstance(value, list) else [destination.slug for destination in value.all()]
+        return DESTINATION_SEPARATOR.join(sorted(slugs))
+
+
+class DestinationsField(fields.Field):
+    """The activity's destinations, written as a versioned edit of the activity (see `save_destinations`)."""
+
+    def __init__(self):
+        super().__init__(attribute="destinations", column_name="destinations", widget=DestinationSlugs())
+
+    def get_value(self, instance):
+        if hasattr(instance, "destination_slugs"):
+            # Exports read the slugs annotated on each row (`with_destination_slugs`), in the rows' own query.
+            return (instance.destination_slugs or "").split()
+        return super().get_value(instance)
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        if is_m2m:
+            save_destinations(instance, self.clean(row, **kwargs))
+
+
+def save_destinations(activity, destinations):
+    """Give the saved activity exactly these destinations; history records the change with the row's reason."""
+    if {destination.pk for destination in destinations} != set(activity.destinations.values_list("pk", flat=True)):
+        activity.destinations.set(destinations)
+
+
 class VersionField(fields.Field):
     """The version a row was exported at: checked against the row's current version, never written."""
 
     def __init__(self):
-        super().__init__(attribute="version", column_name="version", widget=widgets.IntegerWidget())
+        super().__init__(attribute="version", column_name="version", widget=WholeNumber())
 
     def save(self, instance, row, is_m2m=False, **kwargs):
         exported = self.clean(row, **kwargs)
@@ -43,7 +149,100 @@ class VersionField(fields.Field):
 
 
 class VersionedResource(resources.ModelResource):
+    """Rows keyed by slug, read cell by cell with refusals in words; each saved row's history names the file."""
+
+    WIDGETS_MAP = {
+        **resources.ModelResource.WIDGETS_MAP,
+        "CharField": Text,
+        "SlugField": Text,
+        "TextField": Text,
+        "PositiveIntegerField": WholeNumber,
+    }
+    # The preview shows what an import changes; these change on every save, so they would only hide it.
+    NOT_PREVIEWED = ("version", "updated")
+
     version = VersionField()
+
+    def import_data(self, dataset, *args, **kwargs):
+        missing = [column for column in self._meta.import_id_fields if column not in (dataset.headers or ())]
+        if missing:
+            # Refused before any row is read: every row would otherwise fail on its own.
+            result = self.get_result_class()()
+            result.append_base_error(self.get_error_result_class()(ValueError(missing_columns(missing, dataset))))
+            return result
+        return super().import_data(dataset, *args, **kwargs)
+
+    def before_import(self, dataset, **kwargs):
+        self.rows_by_key = defaultdict(list)
+        key = self._meta.import_id_fields[0]
+        for number, value in enumerate(dataset[key], 1):
+            self.rows_by_key[str(value or "").strip()].append(number)
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if repeated := self.repeated_key(row, kwargs.get("row_number")):
+            errors.setdefault(self._meta.import_id_fields[0], []).append(repeated)
+        if errors:
+            raise ValidationError(errors)
+
+    def repeated_key(self, row, number):
+        """The refusal for a row whose slug an earlier row of the same file already has, else None."""
+        key = self._meta.import_id_fields[0]
+        slug = str(row.get(key) or "").strip()
+        earlier = [other for other in self.rows_by_key.get(slug, ()) if other < (number or 0)]
+        if not slug or not earlier:
+            return None
+        return f"Row {earlier[0]} has this {key} too (“{slug}”): a file may hold each {key} only once."
+
+    def before_save_instance(self, instance, row, **kwargs):
+        instance._change_reason = change_reason(kwargs.get("file_name"))
+
+    def get_diff_headers(self):
+        return [field.column_name for field in self.get_import_fields() if field.column_name not in self.NOT_PREVIEWED]
+
+    def get_diff_class(self):
+        return PreviewDiff
+
+
+class PreviewDiff(resources.Diff):
+    """The preview's diff of a row, without the columns that every save changes, marked up without inline styles."""
+
+    def as_html(self):
+        cells = []
+        for before, after in zip(self.left, self.right, strict=False):
+            changes = diff_match_patch().diff_main(force_str("" if self.new else before), force_str(after))
+            diff_match_patch().diff_cleanupSemantic(changes)
+            cells.append(mark_safe("".join(format_html(MARKUP[op], text) for op, text in changes)))
+        return cells
+
+    @classmethod
+    def _read_field_values(cls, resource, instance):
+        return [
+            field.export(instance)
+            for field in resource.get_import_fields()
+            if field.column_name not in resource.NOT_PREVIEWED
+        ]
+
+
+# How each part of a diff shows: inserted, deleted, unchanged (the CSP refuses diff_match_patch's inline styles).
+MARKUP = {
+    diff_match_patch.DIFF_INSERT: "<ins>{}</ins>",
+    diff_match_patch.DIFF_DELETE: "<del>{}</del>",
+    diff_match_patch.DIFF_EQUAL: "{}",
+}
+
+
+def missing_columns(missing, dataset):
+    found = ", ".join(f"“{header}”" for header in dataset.headers or ()) or "none"
+    names = ", ".join(f"“{column}”" for column in missing)
+    return (
+        f"The file has no {names} column: every row needs one, to say which row of the catalog it creates or "
+        f"updates. The first row of the file must name the columns; it names: {found}."
+    )
 
 
 class CategoryResource(VersionedResource):
@@ -54,22 +253,37 @@ class CategoryResource(VersionedResource):
         export_order = fields
         clean_model_instances = True
         skip_unchanged = True
-        report_skipped = True
+        report_skipped = False
         use_transactions = True
 
 
 class ActivityResource(VersionedResource):
     category = fields.Field(attribute="category", column_name="category", widget=CategorySlugWidget())
+    destinations = DestinationsField()
     # Read-only columns for people reading the export; an import ignores them.
     category_name = fields.Field(attribute="category__name", column_name="category_name", readonly=True)
-    updated = fields.Field(attribute="updated", column_name="updated", readonly=True, widget=widgets.DateTimeWidget())
+    updated = fields.Field(attribute="updated", column_name="updated", readonly=True, widget=Timestamp())
 
     class Meta:
         model = Activity
         import_id_fields = ("slug",)
-        fields = ("slug", "name", "category", "category_name", "kind", "position", "definition", "updated", "version")
+        fields = (
+            "slug",
+            "name",
+            "category",
+            "category_name",
+            "kind",
+            "position",
+            "definition",
+            "destinations",
+            "updated",
+            "version",
+        )
         export_order = fields
         clean_model_instances = True
         skip_unchanged = True
-        report_skipped = True
+        report_skipped = False
         use_transactions = True
+
+    def filter_export(self, queryset, **kwargs):
+        return super().filter_export(queryset, **kwargs).with_destination_slugs()
