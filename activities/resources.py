@@ -15,10 +15,12 @@ from decimal import Decimal, InvalidOperation
 
 from diff_match_patch import diff_match_patch
 from django.core.exceptions import ValidationError
+from django.db.models import UniqueConstraint
 from django.utils.encoding import force_str
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from import_export import fields, resources, widgets
+from import_export.instance_loaders import CachedInstanceLoader
 from rest_framework.fields import DateTimeField
 
 from activities.cells import from_text_cell
@@ -74,10 +76,15 @@ class CategorySlugWidget(widgets.ForeignKeyWidget):
         super().__init__(Category, field="slug")
 
     def clean(self, value, row=None, **kwargs):
-        try:
-            return super().clean(value, row=row, **kwargs)
-        except Category.DoesNotExist:
-            raise ValueError(f"There is no category with the slug “{value}”.") from None
+        slug = "" if value is None else str(value).strip()
+        if not slug:
+            return None
+        # The few categories, read once per import (each resource has its own copy of its widgets).
+        if not hasattr(self, "by_slug"):
+            self.by_slug = {category.slug: category for category in Category.objects.all()}
+        if slug not in self.by_slug:
+            raise ValueError(f"There is no category with the slug “{slug}”.")
+        return self.by_slug[slug]
 
 
 class DestinationSlugs(widgets.ManyToManyWidget):
@@ -91,15 +98,17 @@ class DestinationSlugs(widgets.ManyToManyWidget):
             slugs = [str(slug) for slug in value]
         else:
             slugs = ("" if value is None else str(value)).replace(",", " ").split()
-        found = list(Destination.objects.filter(slug__in=slugs).order_by("slug"))
-        unknown = sorted(set(slugs) - {destination.slug for destination in found})
+        # The few destinations, read once per import (each resource has its own copy of its widgets).
+        if not hasattr(self, "by_slug"):
+            self.by_slug = {destination.slug: destination for destination in Destination.objects.all()}
+        unknown = sorted(set(slugs) - set(self.by_slug))
         if unknown:
             raise ValueError(
                 "There is no destination with the slug "
                 + ", ".join(f"“{slug}”" for slug in unknown)
-                + f". Known: {', '.join(Destination.objects.values_list('slug', flat=True)) or 'none'}."
+                + f". Known: {', '.join(sorted(self.by_slug)) or 'none'}."
             )
-        return found
+        return sorted({self.by_slug[slug] for slug in slugs}, key=lambda destination: destination.slug)
 
     def render(self, value, obj=None, **kwargs):
         if value is None:
@@ -127,7 +136,10 @@ class DestinationsField(fields.Field):
 
 def save_destinations(activity, destinations):
     """Give the saved activity exactly these destinations; history records the change with the row's reason."""
-    if {destination.pk for destination in destinations} != set(activity.destinations.values_list("pk", flat=True)):
+    before = getattr(activity, "destinations_read", None)
+    if before is None:
+        before = {destination.pk for destination in activity.destinations.all()}
+    if {destination.pk for destination in destinations} != before:
         activity.destinations.set(destinations)
 
 
@@ -160,6 +172,7 @@ class VersionedResource(resources.ModelResource):
     }
     # The preview shows what an import changes; these change on every save, so they would only hide it.
     NOT_PREVIEWED = ("version", "updated")
+    READ_FROM_DATABASE = ()
 
     version = VersionField()
 
@@ -200,6 +213,33 @@ class VersionedResource(resources.ModelResource):
 
     def before_save_instance(self, instance, row, **kwargs):
         instance._change_reason = change_reason(kwargs.get("file_name"))
+        if kwargs.get("dry_run"):
+            # The preview's writes are rolled back, and so would their history be: it is not written at all.
+            instance.skip_history_when_saving = True
+        if "destinations" in self.fields:
+            # What the row had, known before its save (none, for a new one): saving the same again is no change.
+            adding = instance._state.adding
+            instance.destinations_read = set() if adding else {item.pk for item in instance.destinations.all()}
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        # The model's check constraints restate its fields' own checks (not blank, one of the choices), which
+        # full_clean runs first; each would cost the row a query more. Unique constraints are checked. Fields
+        # whose widget has just read the value from the database are not looked up there again.
+        found = [name for name in self.READ_FROM_DATABASE if getattr(instance, f"{name}_id", None) is not None]
+        exclude = {*errors, *found}
+        try:
+            instance.full_clean(exclude=exclude, validate_unique=validate_unique, validate_constraints=False)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for constraint in instance._meta.constraints:
+            if isinstance(constraint, UniqueConstraint):
+                try:
+                    constraint.validate(type(instance), instance, exclude=set(errors))
+                except ValidationError as error:
+                    errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     def get_diff_headers(self):
         return [field.column_name for field in self.get_import_fields() if field.column_name not in self.NOT_PREVIEWED]
@@ -211,21 +251,24 @@ class VersionedResource(resources.ModelResource):
 class PreviewDiff(resources.Diff):
     """The preview's diff of a row, without the columns that every save changes, marked up without inline styles."""
 
+    def __init__(self, resource, instance, new):
+        self.left, self.right, self.new = self.previewed(resource, instance), [], new
+
+    def compare_with(self, resource, instance):
+        self.right = self.previewed(resource, instance)
+
+    @staticmethod
+    def previewed(resource, instance):
+        fields = resource.get_import_fields()
+        return [field.export(instance) for field in fields if field.column_name not in resource.NOT_PREVIEWED]
+
     def as_html(self):
         cells = []
-        for before, after in zip(self.left, self.right, strict=False):
+        for before, after in zip(self.left, self.right, strict=True):
             changes = diff_match_patch().diff_main(force_str("" if self.new else before), force_str(after))
             diff_match_patch().diff_cleanupSemantic(changes)
             cells.append(mark_safe("".join(format_html(MARKUP[op], text) for op, text in changes)))
         return cells
-
-    @classmethod
-    def _read_field_values(cls, resource, instance):
-        return [
-            field.export(instance)
-            for field in resource.get_import_fields()
-            if field.column_name not in resource.NOT_PREVIEWED
-        ]
 
 
 # How each part of a diff shows: inserted, deleted, unchanged (the CSP refuses diff_match_patch's inline styles).
@@ -258,6 +301,8 @@ class CategoryResource(VersionedResource):
 
 
 class ActivityResource(VersionedResource):
+    READ_FROM_DATABASE = ("category",)
+
     category = fields.Field(attribute="category", column_name="category", widget=CategorySlugWidget())
     destinations = DestinationsField()
     # Read-only columns for people reading the export; an import ignores them.
@@ -284,6 +329,11 @@ class ActivityResource(VersionedResource):
         skip_unchanged = True
         report_skipped = False
         use_transactions = True
+        # The file's activities, read in one query (their categories and destinations with them).
+        instance_loader_class = CachedInstanceLoader
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("category").prefetch_related("destinations")
 
     def filter_export(self, queryset, **kwargs):
         return super().filter_export(queryset, **kwargs).with_destination_slugs()
