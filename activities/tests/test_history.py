@@ -119,7 +119,7 @@ def test_set_kind_is_recorded(staff_client, catalog):
 def test_bulk_action_racing_an_edit_changes_nothing(staff_client, catalog, concurrent_save):  # noqa: F811
     """When one selected activity is saved by someone else mid-action, the action changes none of them."""
     ids = selected("sent-email", "sent-sms", "opened-email")
-    concurrent_save.add("sent-sms")
+    concurrent_save["sent-sms"] = 1
     response = staff_client.post(
         "/admin/activities/activity/", {"action": "set_kind_custom", "_selected_action": ids}, follow=True
     )

@@ -37,7 +37,7 @@ def test_bulk_action_asks_first(staff_client, catalog):
 def test_bulk_action_adds_removes_and_sets(staff_client, catalog):
     """The bulk action adds, removes, or replaces destinations on every selected activity, and says so."""
     response = run_action(staff_client, ["sent-email", "sent-sms"], "add", ["webhook"])
-    assert "Added Webhook on 2 activities." in response.content.decode()
+    assert "Added Webhook to 2 activities." in response.content.decode()
     assert destination_names("sent-email") == destination_names("sent-sms") == ["Webhook"]
     run_action(staff_client, ["sent-sms"], "add", ["salesforce"])
     assert destination_names("sent-sms") == ["Salesforce", "Webhook"]
