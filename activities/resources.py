@@ -118,7 +118,10 @@ class DestinationSlugs(widgets.ManyToManyWidget):
 
 
 class DestinationsField(fields.Field):
-    """The activity's destinations, written as a versioned edit of the activity (see `save_destinations`)."""
+    """
+    The activity's destinations. They are saved with the rest of the row, as one versioned edit
+    (`Activity.save_with_destinations`), by ActivityResource.do_instance_save: not after it, on their own.
+    """
 
     def __init__(self):
         super().__init__(attribute="destinations", column_name="destinations", widget=DestinationSlugs())
@@ -130,17 +133,7 @@ class DestinationsField(fields.Field):
         return super().get_value(instance)
 
     def save(self, instance, row, is_m2m=False, **kwargs):
-        if is_m2m:
-            save_destinations(instance, self.clean(row, **kwargs))
-
-
-def save_destinations(activity, destinations):
-    """Give the saved activity exactly these destinations; history records the change with the row's reason."""
-    before = getattr(activity, "destinations_read", None)
-    if before is None:
-        before = {destination.pk for destination in activity.destinations.all()}
-    if {destination.pk for destination in destinations} != before:
-        activity.destinations.set(destinations)
+        pass
 
 
 class VersionField(fields.Field):
@@ -216,10 +209,6 @@ class VersionedResource(resources.ModelResource):
         if kwargs.get("dry_run"):
             # The preview's writes are rolled back, and so would their history be: it is not written at all.
             instance.skip_history_when_saving = True
-        if "destinations" in self.fields:
-            # What the row had, known before its save (none, for a new one): saving the same again is no change.
-            adding = instance._state.adding
-            instance.destinations_read = set() if adding else {item.pk for item in instance.destinations.all()}
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
@@ -334,6 +323,20 @@ class ActivityResource(VersionedResource):
 
     def get_queryset(self):
         return super().get_queryset().select_related("category").prefetch_related("destinations")
+
+    def before_save_instance(self, instance, row, **kwargs):
+        super().before_save_instance(instance, row, **kwargs)
+        field = self.fields["destinations"]
+        wanted = field.clean(row) if field.column_name in row else None
+        # What the row had (none, if it is new; read before the save): the same again is no change of them.
+        before = set() if instance._state.adding else {destination.pk for destination in instance.destinations.all()}
+        same = wanted is None or {destination.pk for destination in wanted} == before
+        instance.imported_destinations = None if same else wanted
+
+    def do_instance_save(self, instance, is_create):
+        if instance.imported_destinations is None:
+            return super().do_instance_save(instance, is_create)
+        return instance.save_with_destinations(instance.imported_destinations, force_insert=is_create)
 
     def filter_export(self, queryset, **kwargs):
         return super().filter_export(queryset, **kwargs).with_destination_slugs()
