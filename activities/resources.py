@@ -113,8 +113,11 @@ class DestinationSlugs(widgets.ManyToManyWidget):
     def render(self, value, obj=None, **kwargs):
         if value is None:
             return ""
-        slugs = value if isinstance(value, list) else [destination.slug for destination in value.all()]
-        return DESTINATION_SEPARATOR.join(sorted(slugs))
+        if not isinstance(value, list):
+            # An imported row knows its destinations (ActivityResource.after_init_instance): no query per row.
+            known = getattr(value.instance, "destinations_known", None)
+            value = [destination.slug for destination in (value.all() if known is None else known)]
+        return DESTINATION_SEPARATOR.join(sorted(value))
 
 
 class DestinationsField(fields.Field):
@@ -324,19 +327,22 @@ class ActivityResource(VersionedResource):
     def get_queryset(self):
         return super().get_queryset().select_related("category").prefetch_related("destinations")
 
+    def after_init_instance(self, instance, new, row, **kwargs):
+        # The row's destinations as loaded (none, if it is new), kept on it and on the preview's copy of it.
+        instance.destinations_known = [] if new else list(instance.destinations.all())
+
     def before_save_instance(self, instance, row, **kwargs):
         super().before_save_instance(instance, row, **kwargs)
         field = self.fields["destinations"]
         wanted = field.clean(row) if field.column_name in row else None
-        # What the row had (none, if it is new; read before the save): the same again is no change of them.
-        before = set() if instance._state.adding else {destination.pk for destination in instance.destinations.all()}
-        same = wanted is None or {destination.pk for destination in wanted} == before
+        same = wanted is None or {item.pk for item in wanted} == {item.pk for item in instance.destinations_known}
         instance.imported_destinations = None if same else wanted
 
     def do_instance_save(self, instance, is_create):
         if instance.imported_destinations is None:
             return super().do_instance_save(instance, is_create)
-        return instance.save_with_destinations(instance.imported_destinations, force_insert=is_create)
+        instance.save_with_destinations(instance.imported_destinations, force_insert=is_create)
+        instance.destinations_known = instance.imported_destinations
 
     def filter_export(self, queryset, **kwargs):
         return super().filter_export(queryset, **kwargs).with_destination_slugs()
