@@ -343,6 +343,7 @@ class ActivityAdmin(CatalogEditAdmin):
                 "opts": self.model._meta,
                 "form": form,
                 "activities": queryset.select_related("category"),
+                "action": "move_to_category",
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             },
         )
@@ -417,7 +418,8 @@ class ActivityAdmin(CatalogEditAdmin):
                 "title": "Change destinations",
                 "opts": self.model._meta,
                 "form": form,
-                "activities": queryset,
+                "activities": queryset.prefetch_related("destinations"),
+                "action": "change_destinations",
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             },
         )
