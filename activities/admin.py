@@ -12,12 +12,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import get_text_list
 from django.utils.timezone import localtime
 from django.utils.translation import ngettext
-from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, JSON, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
-from tablib import InvalidDimensions
 
+from activities.admin_imports import SafeImportExportMixin
 from activities.database_busy import RefuseWhenBusy
 from activities.edits import changes_between, entry_values, field_values
 from activities.forms import MoveToCategoryForm, VersionedModelForm, history_url
@@ -30,11 +28,10 @@ class CatalogAdmin(admin.ModelAdmin):
     list_display = ("title",)
 
 
-class CatalogEditAdmin(RefuseWhenBusy, ImportExportMixin, SimpleHistoryAdmin):
+class CatalogEditAdmin(RefuseWhenBusy, SafeImportExportMixin, SimpleHistoryAdmin):
     """History, revert, import and export; every save refuses to overwrite a newer version."""
 
     form = VersionedModelForm
-    formats = (CSV, JSON, XLSX)
 
     def get_historical_record_context_helper(self, request, historical_record):
         # Definitions are a few sentences: show them whole, so the diff shows what actually changed.
@@ -127,35 +124,6 @@ class CatalogEditAdmin(RefuseWhenBusy, ImportExportMixin, SimpleHistoryAdmin):
         with transaction.atomic():
             for obj in queryset:
                 self.delete_model(request, obj)
-
-    def add_data_read_fail_error_to_form(self, form, e):
-        if isinstance(e, UnicodeDecodeError):
-            form.add_error(
-                "import_file",
-                "This file is not UTF-8 text, so nothing was imported. "
-                "Save it as “CSV UTF-8” (or as XLSX) and upload it again.",
-            )
-            return
-        if isinstance(e, InvalidDimensions):
-            form.add_error("import_file", "This file could not be read: every row must have the same columns.")
-            return
-        super().add_data_read_fail_error_to_form(form, e)
-
-    def get_import_data_kwargs(self, **kwargs):
-        # The confirmed import re-checks every row: one that no longer validates rolls the whole file back.
-        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
-
-    def process_result(self, result, request):
-        if result.has_errors() or result.has_validation_errors():
-            rows = ", ".join(str(row.number) for row in result.invalid_rows) or "see the errors"
-            self.message_user(
-                request,
-                f"Nothing was imported: the data changed since the preview and row(s) {rows} no longer apply. "
-                "Upload the file again to see a fresh preview.",
-                messages.ERROR,
-            )
-            return HttpResponseRedirect(reverse("admin:{}_{}_import".format(*self.get_model_info())))
-        return super().process_result(result, request)
 
 
 class ActivityInline(admin.TabularInline):

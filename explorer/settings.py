@@ -7,6 +7,7 @@ switches on the strict mode, which refuses to start without its secrets.
 """
 
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -209,9 +210,20 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-# Admin imports: all or nothing, in one transaction.
+# Admin imports (activities/admin_imports.py): all or nothing, in one transaction, and bounded so that no file
+# can exhaust a worker. A file over these sizes is refused, with the reason, before it is parsed whole.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+IMPORT_MAX_FILE_SIZE = int(os.environ.get("EXPLORER_IMPORT_MAX_BYTES", 2_000_000))
+IMPORT_MAX_ROWS = int(os.environ.get("EXPLORER_IMPORT_MAX_ROWS", 5_000))
+# An XLSX file is a zip: it may unpack to at most this many times IMPORT_MAX_FILE_SIZE.
+IMPORT_MAX_XLSX_EXPANSION = 25
+# Uploads wait here between their preview and their confirmation; one not confirmed within the hour is removed.
+# With several app servers, point it at a folder they share.
+IMPORT_PREVIEW_DIR = Path(
+    os.environ.get("EXPLORER_IMPORT_PREVIEW_DIR", Path(tempfile.gettempdir()) / "explorer-imports")
+)
+IMPORT_PREVIEW_MAX_AGE = 60 * 60
 
 
 # One JSON object per line on stdout, for whatever collects the app servers' output.
