@@ -4,15 +4,20 @@ from django.contrib.admin import helpers
 from django.db import models, transaction
 from django.db.models import Count
 from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
-from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, JSON, XLSX
+from django.utils.text import get_text_list
+from django.utils.timezone import localtime
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
-from tablib import InvalidDimensions
 
+from activities.admin_imports import SafeImportExportMixin
+from activities.database_busy import RefuseWhenBusy
+from activities.edits import changes_between, entry_values, field_values
 from activities.forms import MoveToCategoryForm, VersionedModelForm, history_url
 from activities.models import Activity, Catalog, Category, Destination, Relation, StaleEdit, Synonym
 from activities.resources import ActivityResource, CategoryResource
@@ -23,24 +28,36 @@ class CatalogAdmin(admin.ModelAdmin):
     list_display = ("title",)
 
 
-class CatalogEditAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class CatalogEditAdmin(RefuseWhenBusy, SafeImportExportMixin, SimpleHistoryAdmin):
     """History, revert, import and export; every save refuses to overwrite a newer version."""
 
     form = VersionedModelForm
-    formats = (CSV, JSON, XLSX)
 
     def get_historical_record_context_helper(self, request, historical_record):
         # Definitions are a few sentences: show them whole, so the diff shows what actually changed.
         return HistoricalRecordContextHelper(self.model, historical_record, max_displayed_delta_change_chars=2000)
 
+    object_history_form_template = "admin/revert_form.html"
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return self.checked_again_if_stale(request, super().changeform_view, object_id, form_url, extra_context)
+
+    def checked_again_if_stale(self, request, view, *args):
+        """
+        Run an editing view; if someone saved between its form's check and its write (the whole save is rolled
+        back), run it once more, so that the form's own check shows the change and keeps the editor's input.
+        """
         try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            return view(request, *args)
+        except StaleEdit:
+            pass
+        try:
+            return view(request, *args)
         except StaleEdit as error:
-            # Someone saved between this form's check and its write: the form's check catches the usual case.
             return self.refuse_stale(request, error)
 
     def refuse_stale(self, request, error):
+        # The last resort, when the row kept changing under both attempts: say so, and where to look.
         self.message_user(
             request,
             format_html('{} <a href="{}">See what changed in its history.</a>', error, history_url(error.instance)),
@@ -48,34 +65,65 @@ class CatalogEditAdmin(ImportExportMixin, SimpleHistoryAdmin):
         )
         return HttpResponseRedirect(request.get_full_path())
 
-    def add_data_read_fail_error_to_form(self, form, e):
-        if isinstance(e, UnicodeDecodeError):
-            form.add_error(
-                "import_file",
-                "This file is not UTF-8 text, so nothing was imported. "
-                "Save it as “CSV UTF-8” (or as XLSX) and upload it again.",
-            )
-            return
-        if isinstance(e, InvalidDimensions):
-            form.add_error("import_file", "This file could not be read: every row must have the same columns.")
-            return
-        super().add_data_read_fail_error_to_form(form, e)
+    def get_object(self, request, object_id, from_field=None):
+        if request.method == "POST" and object_id is not None:
+            # Hold the row until this save commits: no other save can land between the form's check and
+            # the write (PostgreSQL; SQLite's writers already take the whole database at the start).
+            self.model._base_manager.select_for_update().filter(pk=object_id).values_list("pk").first()
+        return super().get_object(request, object_id, from_field)
 
-    def get_import_data_kwargs(self, **kwargs):
-        # The confirmed import re-checks every row: one that no longer validates rolls the whole file back.
-        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """The revert page: what reverting would change, then the revert itself, as one versioned edit."""
+        entry = get_object_or_404(self.model.history.model, id=object_id, history_id=version_id)
+        current = get_object_or_404(self.model, pk=object_id)
+        request.reverting_to = entry
+        names = self.revert_fields()
+        context = {
+            "revert_changes": changes_between(current, field_values(current, names), entry_values(entry, names)),
+            "reverting_to_date": entry.history_date,
+            **(extra_context or {}),
+        }
+        return self.checked_again_if_stale(request, self.revert_view, object_id, version_id, context)
 
-    def process_result(self, result, request):
-        if result.has_errors() or result.has_validation_errors():
-            rows = ", ".join(str(row.number) for row in result.invalid_rows) or "see the errors"
-            self.message_user(
-                request,
-                f"Nothing was imported: the data changed since the preview and row(s) {rows} no longer apply. "
-                "Upload the file again to see a fresh preview.",
-                messages.ERROR,
-            )
-            return HttpResponseRedirect(reverse("admin:{}_{}_import".format(*self.get_model_info())))
-        return super().process_result(result, request)
+    def revert_view(self, request, object_id, version_id, context):
+        with transaction.atomic():
+            if request.method == "POST":
+                self.model._base_manager.select_for_update().filter(pk=object_id).values_list("pk").first()
+            return super().history_form_view(request, object_id, version_id, context)
+
+    def revert_fields(self):
+        return [
+            name
+            for name in self.fields
+            if name in {field.name for field in self.model._meta.get_fields()}
+            and name not in ("version", *self.readonly_fields)
+        ]
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        obj._change_reason = self.change_reason(request, form, change)
+        obj.save()
+
+    def change_reason(self, request, form, change):
+        """What history says about a save from the admin's form: never a bare “None”."""
+        reverting_to = getattr(request, "reverting_to", None)
+        if reverting_to is not None:
+            return f"Reverted to the version of {date_format(localtime(reverting_to.history_date), 'j M Y H:i')}"
+        if not change:
+            return "Added in the admin"
+        labels = [str(form.fields[name].label or name).lower() for name in form.changed_data]
+        return f"Changed {get_text_list(labels, 'and')}" if labels else "Saved unchanged"
+
+    def delete_model(self, request, obj):
+        obj._history_user = request.user
+        obj._change_reason = "Deleted in the admin"
+        obj.delete()
+
+    def delete_queryset(self, request, queryset):
+        # One at a time, so history records who deleted each row and why.
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_model(request, obj)
 
 
 class ActivityInline(admin.TabularInline):
@@ -99,12 +147,54 @@ class CategoryAdmin(CatalogEditAdmin):
     fields = ("name", "slug", "description", "position", "version")
     inlines = (ActivityInline,)
 
+    readonly_fields = ("activities_elsewhere",)
+    # Above this many activities a category's page lists none inline: one form row each would exceed what
+    # a POST may carry, and an editor edits so many from the filtered activity list instead.
+    inline_limit = 100
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(activity_count=Count("activities"))
 
     @admin.display(description="Activities", ordering="activity_count")
     def activity_count(self, category):
         return category.activity_count
+
+    def too_many_to_edit_inline(self, category):
+        return category is not None and category.activities.count() > self.inline_limit
+
+    def get_inlines(self, request, obj):
+        return () if self.too_many_to_edit_inline(obj) else self.inlines
+
+    def get_fields(self, request, obj=None):
+        if self.too_many_to_edit_inline(obj):
+            return (*self.fields, "activities_elsewhere")
+        return self.fields
+
+    @admin.display(description="Activities")
+    def activities_elsewhere(self, category):
+        count = category.activities.count()
+        listed = reverse("admin:activities_activity_changelist") + f"?category__id__exact={category.pk}"
+        added = reverse("admin:activities_activity_add") + f"?category={category.pk}"
+        return format_html(
+            '{} — too many to edit on this page. <a href="{}">Edit them in the activity list</a> · '
+            '<a href="{}">Add an activity to this category</a>',
+            ngettext("%(count)d activity", "%(count)d activities", count) % {"count": count},
+            listed,
+            added,
+        )
+
+    def save_formset(self, request, form, formset, change):
+        # Each activity saved from the category's page is an edit of that activity, with its own reason.
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj._history_user, obj._change_reason = request.user, f"Deleted on the page of category {form.instance}"
+            obj.delete()
+        for instance in instances:
+            instance._history_user = request.user
+            adding = instance._state.adding
+            instance._change_reason = f"{'Added' if adding else 'Edited'} on the page of category {form.instance}"
+            instance.save()
+        formset.save_m2m()
 
 
 class RelationInlineFormSet(forms.BaseInlineFormSet):
@@ -190,16 +280,26 @@ class ActivityAdmin(CatalogEditAdmin):
         # Editors add their own activities; the system ones come from the article.
         return {"kind": Activity.Kind.CUSTOM, **super().get_changeform_initial_data(request)}
 
-    def change_each(self, request, queryset, reason, **changes):
-        """Save each selected activity with these changes, as one all-or-nothing edit recorded in history."""
+    def save_model(self, request, obj, form, change):
+        if "destinations" not in form.cleaned_data:
+            return super().save_model(request, obj, form, change)
+        obj._history_user = request.user
+        obj._change_reason = self.change_reason(request, form, change)
+        # The destinations are part of the edit: the same version, "Last updated" and history entry.
+        obj.save_with_destinations(form.cleaned_data["destinations"])
+
+    def change_each(self, request, queryset, reason, edit, done):
+        """
+        Apply `edit` to each selected activity and save it, as one all-or-nothing edit recorded in history;
+        `done` (a count → message function) says what happened.
+        """
         try:
             with transaction.atomic():
                 count = 0
                 for activity in queryset.select_related(None).order_by():
-                    for name, value in changes.items():
-                        setattr(activity, name, value)
+                    activity._history_user = request.user
                     activity._change_reason = reason
-                    activity.save()
+                    edit(activity)
                     count += 1
         except StaleEdit as error:
             self.message_user(
@@ -212,14 +312,28 @@ class ActivityAdmin(CatalogEditAdmin):
                 messages.ERROR,
             )
             return
-        self.message_user(request, f"{reason}: {count} activit{'y' if count == 1 else 'ies'}.", messages.SUCCESS)
+        self.message_user(request, done(count), messages.SUCCESS)
+
+    def set_each(self, request, queryset, reason, **changes):
+        def edit(activity):
+            for name, value in changes.items():
+                setattr(activity, name, value)
+            activity.save()
+
+        def done(count):
+            return ngettext("%(reason)s: %(count)d activity.", "%(reason)s: %(count)d activities.", count) % {
+                "reason": reason,
+                "count": count,
+            }
+
+        self.change_each(request, queryset, reason, edit, done)
 
     @admin.action(description="Move selected activities to a category…", permissions=("change",))
     def move_to_category(self, request, queryset):
         form = MoveToCategoryForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             category = form.cleaned_data["category"]
-            self.change_each(request, queryset, f"Moved to {category.name}", category=category)
+            self.set_each(request, queryset, f"Moved to {category.name}", category=category)
             return None
         return TemplateResponse(
             request,
@@ -230,17 +344,18 @@ class ActivityAdmin(CatalogEditAdmin):
                 "opts": self.model._meta,
                 "form": form,
                 "activities": queryset.select_related("category"),
+                "action": "move_to_category",
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             },
         )
 
     @admin.action(description="Set kind of selected activities: custom", permissions=("change",))
     def set_kind_custom(self, request, queryset):
-        self.change_each(request, queryset, "Kind set to custom", kind=Activity.Kind.CUSTOM)
+        self.set_each(request, queryset, "Kind set to custom", kind=Activity.Kind.CUSTOM)
 
     @admin.action(description="Set kind of selected activities: system", permissions=("change",))
     def set_kind_system(self, request, queryset):
-        self.change_each(request, queryset, "Kind set to system", kind=Activity.Kind.SYSTEM)
+        self.set_each(request, queryset, "Kind set to system", kind=Activity.Kind.SYSTEM)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("destinations")
@@ -266,11 +381,35 @@ class ActivityAdmin(CatalogEditAdmin):
     def change_destinations(self, request, queryset):
         form = DestinationChangeForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
-            how, destinations = form.cleaned_data["how"], form.cleaned_data["destinations"]
-            getattr(queryset, f"{how}_destinations")(destinations)
-            names = ", ".join(destination.name for destination in destinations) or "no destination"
-            verb = {"add": "Added", "remove": "Removed", "set": "Set to"}[how]
-            self.message_user(request, f"{verb} {names} on {queryset.count()} activities.")
+            how, chosen = form.cleaned_data["how"], set(form.cleaned_data["destinations"])
+            names = get_text_list(sorted(destination.name for destination in chosen), "and") or "no destination"
+            reason = {"add": f"Bulk: added {names}", "remove": f"Bulk: removed {names}", "set": f"Bulk: set to {names}"}
+
+            def edit(activity):
+                now = set(activity.destinations.all())
+                wanted = {"add": now | chosen, "remove": now - chosen, "set": chosen}[how]
+                if wanted != now:
+                    activity.save_with_destinations(wanted)
+
+            def done(count):
+                message = {
+                    "add": ngettext(
+                        "Added %(names)s to %(count)d activity.", "Added %(names)s to %(count)d activities.", count
+                    ),
+                    "remove": ngettext(
+                        "Removed %(names)s from %(count)d activity.",
+                        "Removed %(names)s from %(count)d activities.",
+                        count,
+                    ),
+                    "set": ngettext(
+                        "Set the destinations of %(count)d activity to %(names)s.",
+                        "Set the destinations of %(count)d activities to %(names)s.",
+                        count,
+                    ),
+                }[how]
+                return message % {"names": names, "count": count}
+
+            self.change_each(request, queryset, reason[how], edit, done)
             return None
         return TemplateResponse(
             request,
@@ -280,7 +419,8 @@ class ActivityAdmin(CatalogEditAdmin):
                 "title": "Change destinations",
                 "opts": self.model._meta,
                 "form": form,
-                "activities": queryset,
+                "activities": queryset.prefetch_related("destinations"),
+                "action": "change_destinations",
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             },
         )

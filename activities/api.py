@@ -14,6 +14,8 @@ import copy
 from datetime import UTC
 from functools import cache, cached_property
 
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.urls import reverse
 from rest_framework import generics, serializers
 
 from activities.filters import ActivityFilter
@@ -78,6 +80,17 @@ class ActivitySerializer(RowSerializer):
         extra_kwargs = {"updated": {"default_timezone": UTC}}
 
 
+class FollowsRenames:
+    """A detail URL with a slug the row had before a rename answers 301 to the row's current URL."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, Http404) and (moved := self.queryset.model.moved(self.kwargs["slug"])) is not None:
+            url = reverse(self.request.resolver_match.view_name, args=[moved.slug])
+            query = self.request.META.get("QUERY_STRING")
+            return HttpResponsePermanentRedirect(url + (f"?{query}" if query else ""))
+        return super().handle_exception(exc)
+
+
 class Rows:
     """Generic views whose queryset, once filtered, yields the serializer's columns as dicts."""
 
@@ -93,7 +106,7 @@ class CategoryList(Rows, generics.ListAPIView):
     filter_backends = ()
 
 
-class CategoryDetail(Rows, generics.RetrieveAPIView):
+class CategoryDetail(FollowsRenames, Rows, generics.RetrieveAPIView):
     """One category, by slug."""
 
     queryset = Category.objects.with_activity_counts()
@@ -109,7 +122,7 @@ class ActivityList(Rows, generics.ListAPIView):
     filterset_class = ActivityFilter
 
 
-class ActivityDetail(Rows, generics.RetrieveAPIView):
+class ActivityDetail(FollowsRenames, Rows, generics.RetrieveAPIView):
     """One activity, by slug."""
 
     queryset = Activity.objects.all()

@@ -1,10 +1,20 @@
+from django.conf import settings
 from django.urls import path
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from activities import api
 from activities.conditional import catalog_page
 
 app_name = "api"
+
+
+def with_data_images(view):
+    """The view under the site's CSP, which also allows data: images: Swagger UI's stylesheet draws its icons so."""
+    policy = settings.SECURE_CSP
+    return csp_override({**policy, "img-src": [CSP.SELF, "data:"]})(view) if policy else view
+
 
 urlpatterns = [
     path("categories/", catalog_page(api.CategoryList.as_view()), name="category_list"),
@@ -13,5 +23,5 @@ urlpatterns = [
     path("activities/<slug:slug>/", catalog_page(api.ActivityDetail.as_view()), name="activity_detail"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file, so the page needs no inline script.
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", with_data_images(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
 ]

@@ -9,16 +9,10 @@ import json
 import tablib
 from django.http import HttpResponse
 
+from activities.cells import as_text_cell
 from activities.resources import ActivityResource
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
-# A spreadsheet runs a cell that starts with one of these as a formula; definitions are data, never code.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def as_text_cell(value):
-    value = "" if value is None else str(value)
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def export_response(activities, export_format, filename, **about):
@@ -26,16 +20,23 @@ def export_response(activities, export_format, filename, **about):
     The activities as a CSV (UTF-8 with a byte-order mark, so spreadsheets keep ’ and é) or JSON download.
     JSON is a list of rows, or, when `about` is given, an object with `about`, a count and the rows.
     """
-    dataset = ActivityResource().export(queryset=activities)
     if export_format == "csv":
-        safe = tablib.Dataset(*(tuple(as_text_cell(cell) for cell in row) for row in dataset), headers=dataset.headers)
-        body = "\ufeff" + safe.csv
+        body = spreadsheet_csv(ActivityResource().export(queryset=activities))
     else:
-        rows = dataset.dict
+        # The API's types: numbers as numbers, times in ISO 8601 with their zone, destinations as a list of slugs.
+        rows = ActivityResource().export(queryset=activities, force_native_type=True).dict
+        for row in rows:
+            row["destinations"] = row["destinations"].split()
         body = json.dumps({**about, "count": len(rows), "activities": rows} if about else rows, ensure_ascii=False)
     response = HttpResponse(body, content_type=CONTENT_TYPES[export_format])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def spreadsheet_csv(dataset):
+    """The rows as CSV text for spreadsheets: a byte-order mark first (so they keep ’ and é), no cell a formula."""
+    safe = tablib.Dataset(*(tuple(as_text_cell(cell) for cell in row) for row in dataset), headers=dataset.headers)
+    return "\ufeff" + safe.csv
 
 
 def errors_response(errors, export_format):

@@ -6,9 +6,12 @@ from django.db import connections, models, transaction
 from django.db.models import Count, F, Func, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest, Least, Lower
+from django.db.models.signals import m2m_changed, post_save, pre_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 
 from activities.links import slug_url
 
@@ -48,6 +51,76 @@ class Versioned(models.Model):
                 raise StaleEdit(self)
             self.version += 1
             return super().save(*args, **kwargs)
+
+
+class VersionedHistory(models.Model):
+    """
+    What every history entry of a versioned row adds: the version that save produced, so that a refused
+    stale form can show what changed since the version its editor opened.
+    """
+
+    row_version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The row's version after this change; empty for entries older than it."
+    )
+
+    class Meta:
+        abstract = True
+
+
+@receiver(pre_create_historical_record)
+def record_row_version(sender, instance, history_instance, **kwargs):
+    if isinstance(instance, Versioned):
+        history_instance.row_version = instance.version
+
+
+class KeepsOldSlugs(models.Model):
+    """
+    A row whose page is linked by its slug: renaming the slug keeps the old one, so that shared links answer
+    a permanent redirect instead of 404. Old slugs point to the row, not to the next slug, so a chain of
+    renames still resolves in one hop; a slug in use now is never kept as any row's old slug.
+    """
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def moved(cls, slug):
+        """The row that had this slug before a rename, or None."""
+        return cls.objects.filter(old_slugs__slug=slug).first()
+
+    def remember_old_slug(self, before):
+        old_slugs = self.old_slugs.model.objects
+        # The slug is current now: whichever row had it before loses that old address to this row.
+        old_slugs.filter(slug=self.slug).delete()
+        if before and before != self.slug:
+            old_slugs.create(row=self, slug=before)
+
+
+@receiver(pre_save)
+def read_slug_before_save(sender, instance, raw=False, **kwargs):
+    if isinstance(instance, KeepsOldSlugs) and not raw and instance.pk is not None:
+        # Read from the row, not the instance: whatever the instance was built from, this is the live address.
+        instance._slug_before_save = sender._base_manager.filter(pk=instance.pk).values_list("slug", flat=True).first()
+
+
+@receiver(post_save)
+def keep_old_slug(sender, instance, raw=False, **kwargs):
+    if isinstance(instance, KeepsOldSlugs) and not raw:
+        instance.remember_old_slug(getattr(instance, "_slug_before_save", None))
+
+
+class OldSlug(models.Model):
+    """A slug a row had before it was renamed."""
+
+    slug = models.SlugField(max_length=200, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.slug} → {self.row.slug}"
 
 
 class Catalog(models.Model):
@@ -207,14 +280,14 @@ def with_joined_counts(queryset, tables, constants=None, plain=False):
     return found
 
 
-class Category(Versioned):
+class Category(KeepsOldSlugs, Versioned):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0, help_text="Order on the home page; lower comes first.")
 
     objects = CategoryQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(excluded_fields=["version"], bases=[VersionedHistory])
 
     class Meta:
         ordering = ["position", "name"]
@@ -355,7 +428,13 @@ class ActivityQuerySet(models.QuerySet):
         return found.get("previous"), found.get("next")
 
 
-class Activity(Versioned):
+# Kept by name: a versioned edit that changes destinations writes its one history entry itself (see below).
+activity_history = HistoricalRecords(
+    excluded_fields=["version", "updated"], m2m_fields=["destinations"], bases=[VersionedHistory]
+)
+
+
+class Activity(KeepsOldSlugs, Versioned):
     class Kind(models.TextChoices):
         SYSTEM = "system", "System"
         CUSTOM = "custom", "Custom"
@@ -373,7 +452,7 @@ class Activity(Versioned):
     )
 
     objects = ActivityQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["version", "updated"], m2m_fields=[destinations])
+    history = activity_history
 
     class Meta:
         ordering = ["category__position", "position", "name"]
@@ -403,6 +482,23 @@ class Activity(Versioned):
 
     def natural_key(self):
         return (self.slug,)
+
+    def save_with_destinations(self, destinations, **kwargs):
+        """
+        Save this activity and make `destinations` exactly its destinations, as one edit: one version, one
+        "Last updated" and one history entry that holds both, refused like any stale save.
+        """
+        adding = self._state.adding or self.pk is None
+        with transaction.atomic(using=kwargs.get("using")):
+            # History is written once, after the destinations: an entry made by the save alone would hold
+            # the old ones, and one per added or removed destination would split the edit in three.
+            self.skip_history_when_saving = True
+            try:
+                self.save(**kwargs)
+                self.destinations.set(destinations)
+            finally:
+                del self.skip_history_when_saving
+            activity_history.create_historical_record(self, "+" if adding else "~")
 
     @property
     def synced_slugs(self):
@@ -615,3 +711,54 @@ class CatalogVersion(models.Model):
 
     def __str__(self):
         return f"catalog version {self.changes} ({self.changed:%Y-%m-%d %H:%M:%S})"
+
+
+class ActivityOldSlug(OldSlug):
+    row = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="old_slugs")
+
+
+class CategoryOldSlug(OldSlug):
+    row = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="old_slugs")
+
+
+@receiver(m2m_changed, sender=Activity.destinations.through)
+def destinations_change_is_an_edit(sender, instance, action, reverse, pk_set, **kwargs):
+    """
+    A change of destinations made outside `save_with_destinations` (the shell, a script, the destination's
+    side of the relation) is still an edit of each activity it touches: it raises their version and "Last
+    updated", so no form opened before it can undo it, and history records each with a reason.
+    """
+    if hasattr(instance, "skip_history_when_saving") and not hasattr(instance, "_changing_activities"):
+        return  # inside save_with_destinations, which records the edit itself
+    if action in ("pre_add", "pre_remove", "pre_clear"):
+        changed = changed_activity_ids(sender, instance, action, reverse, pk_set)
+        # History is written below from each activity as stored, not from simple-history's copy in memory.
+        instance.skip_history_when_saving = True
+        instance._changing_activities = changed
+        if changed:
+            Activity.objects.filter(pk__in=changed).update(version=F("version") + 1, updated=timezone.now())
+            if not reverse:
+                instance.version += 1
+    elif hasattr(instance, "_changing_activities"):
+        changed = instance._changing_activities
+        del instance.skip_history_when_saving, instance._changing_activities
+        if reverse:
+            verb = "added to" if action == "post_add" else "removed from"
+            reason = f"{instance} {verb} its destinations"
+        else:
+            reason = getattr(instance, "_change_reason", None) or "Destinations changed"
+        for activity in Activity.objects.filter(pk__in=changed):
+            activity._change_reason = reason
+            activity._history_user = getattr(instance, "_history_user", None)
+            activity_history.create_historical_record(activity, "~")
+
+
+def changed_activity_ids(links, instance, action, reverse, pk_set):
+    """The activities whose destinations this add, remove or clear really changes."""
+    if action == "pre_add":
+        # Django has already left out the links that exist: these are all new.
+        return set(pk_set) if reverse else ({instance.pk} if pk_set else set())
+    links = links.objects.filter(**{"destination" if reverse else "activity": instance})
+    if pk_set is not None:
+        links = links.filter(**{"activity__in" if reverse else "destination__in": pk_set})
+    return set(links.values_list("activity_id", flat=True))

@@ -1,15 +1,72 @@
 """
 Spreadsheet rows in and out of the catalog (django-import-export).
 
-Rows are matched by slug; an activity names its category by slug. A row may
-carry the `version` it was exported at: when the row's activity has been saved
-since, the row is refused rather than overwriting that newer change. A row
-without a version applies to whatever is current, as a hand-written file would.
+Rows are matched by slug; an activity names its category by slug, and its destinations by their slugs,
+separated by spaces. A row may carry the `version` it was exported at: when the row's activity has been
+saved since, the row is refused rather than overwriting that newer change. A row without a version applies
+to whatever is current, as a hand-written file would.
+
+Every refusal is a sentence about the cell (the preview names the row and the column), never a Python
+exception's name.
 """
 
-from import_export import fields, resources, widgets
+from collections import defaultdict
+from decimal import Decimal, InvalidOperation
 
-from activities.models import Activity, Category
+from diff_match_patch import diff_match_patch
+from django.core.exceptions import ValidationError
+from django.db.models import UniqueConstraint
+from django.utils.encoding import force_str
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from import_export import fields, resources, widgets
+from import_export.instance_loaders import CachedInstanceLoader
+from rest_framework.fields import DateTimeField
+
+from activities.cells import from_text_cell
+from activities.models import Activity, Category, Destination
+
+# Slugs hold neither spaces nor commas, so either separates them; exports write spaces, as the site's badges do.
+DESTINATION_SEPARATOR = " "
+
+
+def change_reason(file_name):
+    """What history says about a row this import wrote."""
+    return f"Import of {file_name}" if file_name else "Import"
+
+
+class Text(widgets.CharWidget):
+    """A text cell, with the exports' formula guard taken off again; a NUL character is refused."""
+
+    def clean(self, value, row=None, **kwargs):
+        value = super().clean(value, row, **kwargs)
+        if value is None:
+            return None
+        if "\x00" in value:
+            raise ValueError("This cell holds a NUL character (an invisible control character); delete it.")
+        return from_text_cell(value)
+
+
+class WholeNumber(widgets.IntegerWidget):
+    """A whole number, refused in words when the cell holds anything else."""
+
+    def clean(self, value, row=None, **kwargs):
+        if self.is_empty(value):
+            return None
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite() or number != number.to_integral_value():
+            raise ValueError(f"“{value}” is not a whole number; write one such as 10.")
+        return super().clean(value, row, **kwargs)
+
+
+class Timestamp(widgets.DateTimeWidget):
+    """A time as the API writes it: ISO 8601 with its time zone (UTC), in every file format."""
+
+    def render(self, value, obj=None, **kwargs):
+        return DateTimeField().to_representation(value) if value else ""
 
 
 class CategorySlugWidget(widgets.ForeignKeyWidget):
@@ -19,17 +76,74 @@ class CategorySlugWidget(widgets.ForeignKeyWidget):
         super().__init__(Category, field="slug")
 
     def clean(self, value, row=None, **kwargs):
-        try:
-            return super().clean(value, row=row, **kwargs)
-        except Category.DoesNotExist:
-            raise ValueError(f"There is no category with the slug “{value}”.") from None
+        slug = "" if value is None else str(value).strip()
+        if not slug:
+            return None
+        # The few categories, read once per import (each resource has its own copy of its widgets).
+        if not hasattr(self, "by_slug"):
+            self.by_slug = {category.slug: category for category in Category.objects.all()}
+        if slug not in self.by_slug:
+            raise ValueError(f"There is no category with the slug “{slug}”.")
+        return self.by_slug[slug]
+
+
+class DestinationSlugs(widgets.ManyToManyWidget):
+    """Destinations named by slug: space- or comma-separated in a cell, or a list (as the JSON export writes)."""
+
+    def __init__(self):
+        super().__init__(Destination, separator=DESTINATION_SEPARATOR, field="slug")
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, list | tuple):
+            slugs = [str(slug) for slug in value]
+        else:
+            slugs = ("" if value is None else str(value)).replace(",", " ").split()
+        # The few destinations, read once per import (each resource has its own copy of its widgets).
+        if not hasattr(self, "by_slug"):
+            self.by_slug = {destination.slug: destination for destination in Destination.objects.all()}
+        unknown = sorted(set(slugs) - set(self.by_slug))
+        if unknown:
+            raise ValueError(
+                "There is no destination with the slug "
+                + ", ".join(f"“{slug}”" for slug in unknown)
+                + f". Known: {', '.join(sorted(self.by_slug)) or 'none'}."
+            )
+        return sorted({self.by_slug[slug] for slug in slugs}, key=lambda destination: destination.slug)
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        if not isinstance(value, list):
+            # An imported row knows its destinations (ActivityResource.after_init_instance): no query per row.
+            known = getattr(value.instance, "destinations_known", None)
+            value = [destination.slug for destination in (value.all() if known is None else known)]
+        return DESTINATION_SEPARATOR.join(sorted(value))
+
+
+class DestinationsField(fields.Field):
+    """
+    The activity's destinations. They are saved with the rest of the row, as one versioned edit
+    (`Activity.save_with_destinations`), by ActivityResource.do_instance_save: not after it, on their own.
+    """
+
+    def __init__(self):
+        super().__init__(attribute="destinations", column_name="destinations", widget=DestinationSlugs())
+
+    def get_value(self, instance):
+        if hasattr(instance, "destination_slugs"):
+            # Exports read the slugs annotated on each row (`with_destination_slugs`), in the rows' own query.
+            return (instance.destination_slugs or "").split()
+        return super().get_value(instance)
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        pass
 
 
 class VersionField(fields.Field):
     """The version a row was exported at: checked against the row's current version, never written."""
 
     def __init__(self):
-        super().__init__(attribute="version", column_name="version", widget=widgets.IntegerWidget())
+        super().__init__(attribute="version", column_name="version", widget=WholeNumber())
 
     def save(self, instance, row, is_m2m=False, **kwargs):
         exported = self.clean(row, **kwargs)
@@ -43,7 +157,127 @@ class VersionField(fields.Field):
 
 
 class VersionedResource(resources.ModelResource):
+    """Rows keyed by slug, read cell by cell with refusals in words; each saved row's history names the file."""
+
+    WIDGETS_MAP = {
+        **resources.ModelResource.WIDGETS_MAP,
+        "CharField": Text,
+        "SlugField": Text,
+        "TextField": Text,
+        "PositiveIntegerField": WholeNumber,
+    }
+    # The preview shows what an import changes; these change on every save, so they would only hide it.
+    NOT_PREVIEWED = ("version", "updated")
+    READ_FROM_DATABASE = ()
+
     version = VersionField()
+
+    def import_data(self, dataset, *args, **kwargs):
+        missing = [column for column in self._meta.import_id_fields if column not in (dataset.headers or ())]
+        if missing:
+            # Refused before any row is read: every row would otherwise fail on its own.
+            result = self.get_result_class()()
+            result.append_base_error(self.get_error_result_class()(ValueError(missing_columns(missing, dataset))))
+            return result
+        return super().import_data(dataset, *args, **kwargs)
+
+    def before_import(self, dataset, **kwargs):
+        self.rows_by_key = defaultdict(list)
+        key = self._meta.import_id_fields[0]
+        for number, value in enumerate(dataset[key], 1):
+            self.rows_by_key[str(value or "").strip()].append(number)
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if repeated := self.repeated_key(row, kwargs.get("row_number")):
+            errors.setdefault(self._meta.import_id_fields[0], []).append(repeated)
+        if errors:
+            raise ValidationError(errors)
+
+    def repeated_key(self, row, number):
+        """The refusal for a row whose slug an earlier row of the same file already has, else None."""
+        key = self._meta.import_id_fields[0]
+        slug = str(row.get(key) or "").strip()
+        earlier = [other for other in self.rows_by_key.get(slug, ()) if other < (number or 0)]
+        if not slug or not earlier:
+            return None
+        return f"Row {earlier[0]} has this {key} too (“{slug}”): a file may hold each {key} only once."
+
+    def before_save_instance(self, instance, row, **kwargs):
+        instance._change_reason = change_reason(kwargs.get("file_name"))
+        if kwargs.get("dry_run"):
+            # The preview's writes are rolled back, and so would their history be: it is not written at all.
+            instance.skip_history_when_saving = True
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        # The model's check constraints restate its fields' own checks (not blank, one of the choices), which
+        # full_clean runs first; each would cost the row a query more. Unique constraints are checked. Fields
+        # whose widget has just read the value from the database are not looked up there again.
+        found = [name for name in self.READ_FROM_DATABASE if getattr(instance, f"{name}_id", None) is not None]
+        exclude = {*errors, *found}
+        try:
+            instance.full_clean(exclude=exclude, validate_unique=validate_unique, validate_constraints=False)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for constraint in instance._meta.constraints:
+            if isinstance(constraint, UniqueConstraint):
+                try:
+                    constraint.validate(type(instance), instance, exclude=set(errors))
+                except ValidationError as error:
+                    errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def get_diff_headers(self):
+        return [field.column_name for field in self.get_import_fields() if field.column_name not in self.NOT_PREVIEWED]
+
+    def get_diff_class(self):
+        return PreviewDiff
+
+
+class PreviewDiff(resources.Diff):
+    """The preview's diff of a row, without the columns that every save changes, marked up without inline styles."""
+
+    def __init__(self, resource, instance, new):
+        self.left, self.right, self.new = self.previewed(resource, instance), [], new
+
+    def compare_with(self, resource, instance):
+        self.right = self.previewed(resource, instance)
+
+    @staticmethod
+    def previewed(resource, instance):
+        fields = resource.get_import_fields()
+        return [field.export(instance) for field in fields if field.column_name not in resource.NOT_PREVIEWED]
+
+    def as_html(self):
+        cells = []
+        for before, after in zip(self.left, self.right, strict=True):
+            changes = diff_match_patch().diff_main(force_str("" if self.new else before), force_str(after))
+            diff_match_patch().diff_cleanupSemantic(changes)
+            cells.append(mark_safe("".join(format_html(MARKUP[op], text) for op, text in changes)))
+        return cells
+
+
+# How each part of a diff shows: inserted, deleted, unchanged (the CSP refuses diff_match_patch's inline styles).
+MARKUP = {
+    diff_match_patch.DIFF_INSERT: "<ins>{}</ins>",
+    diff_match_patch.DIFF_DELETE: "<del>{}</del>",
+    diff_match_patch.DIFF_EQUAL: "{}",
+}
+
+
+def missing_columns(missing, dataset):
+    found = ", ".join(f"“{header}”" for header in dataset.headers or ()) or "none"
+    names = ", ".join(f"“{column}”" for column in missing)
+    return (
+        f"The file has no {names} column: every row needs one, to say which row of the catalog it creates or "
+        f"updates. The first row of the file must name the columns; it names: {found}."
+    )
 
 
 class CategoryResource(VersionedResource):
@@ -54,22 +288,61 @@ class CategoryResource(VersionedResource):
         export_order = fields
         clean_model_instances = True
         skip_unchanged = True
-        report_skipped = True
+        report_skipped = False
         use_transactions = True
 
 
 class ActivityResource(VersionedResource):
+    READ_FROM_DATABASE = ("category",)
+
     category = fields.Field(attribute="category", column_name="category", widget=CategorySlugWidget())
+    destinations = DestinationsField()
     # Read-only columns for people reading the export; an import ignores them.
     category_name = fields.Field(attribute="category__name", column_name="category_name", readonly=True)
-    updated = fields.Field(attribute="updated", column_name="updated", readonly=True, widget=widgets.DateTimeWidget())
+    updated = fields.Field(attribute="updated", column_name="updated", readonly=True, widget=Timestamp())
 
     class Meta:
         model = Activity
         import_id_fields = ("slug",)
-        fields = ("slug", "name", "category", "category_name", "kind", "position", "definition", "updated", "version")
+        fields = (
+            "slug",
+            "name",
+            "category",
+            "category_name",
+            "kind",
+            "position",
+            "definition",
+            "destinations",
+            "updated",
+            "version",
+        )
         export_order = fields
         clean_model_instances = True
         skip_unchanged = True
-        report_skipped = True
+        report_skipped = False
         use_transactions = True
+        # The file's activities, read in one query (their categories and destinations with them).
+        instance_loader_class = CachedInstanceLoader
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("category").prefetch_related("destinations")
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        # The row's destinations as loaded (none, if it is new), kept on it and on the preview's copy of it.
+        instance.destinations_known = [] if new else list(instance.destinations.all())
+
+    def before_save_instance(self, instance, row, **kwargs):
+        super().before_save_instance(instance, row, **kwargs)
+        field = self.fields["destinations"]
+        wanted = field.clean(row) if field.column_name in row else None
+        same = wanted is None or {item.pk for item in wanted} == {item.pk for item in instance.destinations_known}
+        instance.imported_destinations = None if same else wanted
+
+    def do_instance_save(self, instance, is_create):
+        if instance.imported_destinations is None:
+            return super().do_instance_save(instance, is_create)
+        instance.save_with_destinations(instance.imported_destinations, force_insert=is_create)
+        instance.destinations_known = instance.imported_destinations
+
+    def filter_export(self, queryset, **kwargs):
+        return super().filter_export(queryset, **kwargs).with_destination_slugs()

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from activities import diagrams, exports
 from activities.conditional import catalog_page
@@ -14,6 +14,15 @@ def page_or_fragment(request, template, partial):
     if request.htmx and not request.htmx.history_restore_request:
         return f"{template}#{partial}"
     return template
+
+
+def moved_or_404(request, model, slug, message):
+    """A permanent redirect to the row's page when this was its slug before a rename; else 404."""
+    moved = model.moved(slug)
+    if moved is None:
+        raise Http404(message)
+    query = request.META.get("QUERY_STRING")
+    return redirect(moved.get_absolute_url() + (f"?{query}" if query else ""), permanent=True)
 
 
 @catalog_page
@@ -38,7 +47,7 @@ def category_detail(request, slug):
     """One category's activities, narrowed by the same FilterSet as the full list."""
     category = Category.objects.with_lifecycle(slug)
     if category is None:
-        raise Http404("No category has this address.")
+        return moved_or_404(request, Category, slug, "No category has this address.")
     activity_filter = ActivityFilter(request.GET, queryset=Activity.objects.in_category(slug))
     return render(
         request,
@@ -79,7 +88,9 @@ def activity_list(request):
 @catalog_page
 def activity_detail(request, slug):
     """One activity, with its destinations, its related activities and its neighbours in the category."""
-    activity = get_object_or_404(Activity.objects.for_listing().prefetch_related("destinations"), slug=slug)
+    activity = Activity.objects.for_listing().prefetch_related("destinations").filter(slug=slug).first()
+    if activity is None:
+        return moved_or_404(request, Activity, slug, "No activity has this address.")
     previous, following = Activity.objects.neighbours_of(activity)
     return render(
         request,

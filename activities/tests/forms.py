@@ -9,6 +9,7 @@ options (or a single select's first option), and the button that was clicked.
 
 import re
 from dataclasses import dataclass, field
+from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
@@ -265,4 +266,4 @@ def messages_of(response):
 def text_of(html):
     """The page's visible text, tags stripped and white space folded: what a reader sees."""
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())

@@ -126,7 +126,7 @@ def test_bulk_action_racing_an_edit_changes_nothing(staff_client, catalog, concu
     form = read_form(page, form_id="changelist-form")
     form.set("_selected_action", list(Activity.objects.filter(slug__in=slugs).values_list("pk", flat=True)))
     form.set("action", "set_kind_custom")
-    concurrent_save.add("sent-sms")
+    concurrent_save["sent-sms"] = 1
     response = post_form(staff_client, form, "index", follow=True)
     assert "Nothing was changed" in response.content.decode()
     assert set(Activity.objects.filter(slug__in=slugs).values_list("kind", flat=True)) == {"system"}

@@ -34,7 +34,7 @@ def test_bulk_action_asks_first(staff_client, catalog):
 def test_bulk_action_adds_removes_and_sets(staff_client, catalog):
     """The bulk action adds, removes, or replaces destinations on every selected activity, and says so."""
     response = change_destinations(staff_client, ["sent-email", "sent-sms"], "add", ["webhook"])
-    assert messages_of(response) == ["Added Webhook on 2 activities."]
+    assert messages_of(response) == ["Added Webhook to 2 activities."]
     assert destination_names("sent-email") == destination_names("sent-sms") == ["Webhook"]
     change_destinations(staff_client, ["sent-sms"], "add", ["salesforce"])
     assert destination_names("sent-sms") == ["Salesforce", "Webhook"]
@@ -152,7 +152,8 @@ def test_history_still_opens_after_a_synced_destination_is_deleted(staff_client,
     assert post_form(staff_client, read_form(page), "Yes, I’m sure").status_code == 302
     history = staff_client.get(f"/admin/activities/activity/{activity.pk}/history/")
     assert history.status_code == 200
-    assert "Destinations: [] &nbsp;&rarr;&nbsp;&nbsp;[Deleted destination" in text_of(history.content.decode())
+    shown = text_of(history.content.decode())
+    assert "Destinations:" in shown and "[Deleted destination" in shown
     for record in activity.history.all():
         version = staff_client.get(f"/admin/activities/activity/{activity.pk}/history/{record.history_id}/")
         assert version.status_code == 200

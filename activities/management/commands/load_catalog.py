@@ -1,6 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 
 from activities.models import Activity, Category, Destination, Relation, Synonym
 
@@ -25,6 +26,9 @@ class Command(BaseCommand):
                     model.history.bulk_history_create(
                         list(model.objects.all()), default_change_reason="Loaded from fixtures/catalog.json"
                     )
+                    # Bulk entries skip the signal that records each row's version on its entry.
+                    versions = model.objects.filter(pk=OuterRef("id")).values("version")
+                    model.history.update(row_version=Subquery(versions))
                 self.stdout.write(
                     f"Loaded the catalog: {Category.objects.count()} categories, {Activity.objects.count()} activities."
                 )

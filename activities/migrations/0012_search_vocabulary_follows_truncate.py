@@ -27,7 +27,7 @@ run = import_module("activities.migrations.0002_search").run
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("activities", "0010_activity_facet_index"),
+        ("activities", "0011_old_slugs_and_history_versions"),
     ]
 
     operations = [
