@@ -225,7 +225,11 @@ class SafeImportExportMixin(ImportExportMixin):
     def get_confirm_form_initial(self, request, import_form):
         initial = super().get_confirm_form_initial(request, import_form)
         if import_form is not None:
-            previews = request.session.get(PREVIEWS_KEY, {})
+            # The session forgets previews past their age, as the folder does.
+            oldest = time.time() - settings.IMPORT_PREVIEW_MAX_AGE
+            previews = {
+                name: kept for name, kept in request.session.get(PREVIEWS_KEY, {}).items() if kept["at"] > oldest
+            }
             previews[initial["import_file_name"]] = {
                 "user": request.user.pk,
                 "model": self.opts.label,
