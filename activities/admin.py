@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from activities.admin_imports import SafeImportExportMixin
+from activities.database_busy import RefuseWhenBusy
 from activities.edits import changes_between, entry_values, field_values
 from activities.forms import MoveToCategoryForm, VersionedModelForm, history_url
 from activities.models import Activity, Catalog, Category, Destination, Relation, StaleEdit, Synonym
@@ -27,7 +28,7 @@ class CatalogAdmin(admin.ModelAdmin):
     list_display = ("title",)
 
 
-class CatalogEditAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
+class CatalogEditAdmin(RefuseWhenBusy, SafeImportExportMixin, SimpleHistoryAdmin):
     """History, revert, import and export; every save refuses to overwrite a newer version."""
 
     form = VersionedModelForm

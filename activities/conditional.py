@@ -6,8 +6,13 @@ whatever the path: the admin, an import, loaddata, QuerySet.update() or raw SQL.
 therefore change whenever a page might, and every app server reads the same version from the database.
 
 A page also depends on who asks and how: staff see an Admin link (so they get no validators and no cached
-copy), htmx asks for a fragment (HX-Request is in the validator and in Vary), and the query string picks
-the results (the whole of it is in the validator).
+copy), htmx asks for a fragment (HX-Request is in the validator and in Vary), the query string picks
+the results (the whole of it is in the validator), and links are built for the host and scheme asked for
+(both are in the validator).
+
+Only GET and HEAD are answered from the cache or with a 304, and a 304 only for a page known to answer 200:
+one whose rendered answer is in the cache, or that has just been rendered. A missing slug or an invalid
+filter renders its 404 or 400 whatever the request's validators say.
 """
 
 import hashlib
@@ -21,7 +26,6 @@ from django.middleware.csp import get_nonce
 from django.urls import Resolver404, get_script_prefix, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
-from django.views.decorators.http import condition
 
 from activities.models import CatalogVersion
 
@@ -49,6 +53,9 @@ def page_etag(request, *args, **kwargs):
             parts = (
                 str(version.changes),
                 version.changed.isoformat(),
+                # Absolute links (the API's `next`, for one) name the host and scheme the request used.
+                request.scheme,
+                request.get_host(),
                 request.META.get("HTTP_HX_REQUEST", ""),
                 # The API answers JSON or its browsable HTML page by the Accept header.
                 request.META.get("HTTP_ACCEPT", "") if request.path.startswith("/api/") else "",
@@ -81,12 +88,22 @@ def reusable(request, response):
     )
 
 
+SAFE_METHODS = ("GET", "HEAD")
+
+
+def cache_key(request):
+    """The render cache's key for this request, or None when its answer must not come from the cache."""
+    if not settings.EXPLORER_PAGE_CACHE or request.method not in SAFE_METHODS:
+        return None
+    return page_etag(request)
+
+
 def rendered_once_per_version(view):
     """Serve a page from the render cache while the catalog's version (its ETag) stays the same."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        key = page_etag(request) if settings.EXPLORER_PAGE_CACHE else None
+        key = cache_key(request)
         if key is None:
             return view(request, *args, **kwargs)
         pages = caches["pages"]
@@ -111,13 +128,29 @@ def validated(response):
     return response
 
 
+def conditional_answer(request, etag, page):
+    """`page` (a 200) with its validators, or the 304 or 412 that the request's conditions ask for instead."""
+    last_modified = int(page_last_modified(request).timestamp())
+    page["ETag"] = etag
+    page["Last-Modified"] = http_date(last_modified)
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified, response=page)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    return response
+
+
 def catalog_page(view):
-    """A public page: ETag and Last-Modified from the catalog's version, 304 without rendering."""
-    conditional = condition(etag_func=page_etag, last_modified_func=page_last_modified)(rendered_once_per_version(view))
+    """A public page: ETag and Last-Modified from the catalog's version, 304 from the cache without rendering."""
+    cached_view = rendered_once_per_version(view)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        return validated(conditional(request, *args, **kwargs))
+        response = cached_view(request, *args, **kwargs)
+        etag = page_etag(request) if request.method in SAFE_METHODS else None
+        # Conditions apply only to a page that answers 200: a 404 or a 400 is never "not modified".
+        if etag is not None and response.status_code == 200:
+            response = conditional_answer(request, etag, response)
+        return validated(response)
 
     wrapper.catalog_page = True
     return wrapper
@@ -147,16 +180,14 @@ class NotModifiedMiddleware:
     def not_modified(self, request):
         # The host check that CommonMiddleware would otherwise make (a bad host raises DisallowedHost: 400).
         request.get_host()
-        etag = page_etag(request) if is_catalog_page(request.path_info) else None
-        if etag is None:
+        key = cache_key(request) if is_catalog_page(request.path_info) else None
+        # Only a page whose 200 is in the cache is known to exist: any other goes on to its view.
+        page = caches["pages"].get(key) if key is not None else None
+        if page is None:
             return None
-        last_modified = int(page_last_modified(request).timestamp())
-        # Without a response to copy, Django answers a bare 304 (or None): the headers go on it afterwards.
-        response = get_conditional_response(request, etag=etag, last_modified=last_modified)
-        if response is None or response.status_code != 304:
+        response = conditional_answer(request, key, page)
+        if response.status_code != 304:
             return None
-        response["ETag"] = etag
-        response["Last-Modified"] = http_date(last_modified)
         return validated(response)
 
 

@@ -86,9 +86,30 @@ def category_name(heading):
     return heading
 
 
+def refuse_nul(text):
+    """A NUL byte means a binary or damaged file; SQLite would store it and PostgreSQL refuse it."""
+    if (position := text.find("\x00")) != -1:
+        raise ArticleError(
+            text.count("\n", 0, position) + 1, "a NUL byte: this is not a text article (binary or damaged)"
+        )
+
+
+def refuse_long(model, kind, name, slug, number):
+    """A name or slug longer than the model keeps (SQLite would store it whole, PostgreSQL refuse it)."""
+    for field_name, value in (("name", name), ("slug", slug)):
+        limit = model._meta.get_field(field_name).max_length
+        if len(value) > limit:
+            raise ArticleError(
+                number, f"the {kind} {field_name} {value[:40]!r}… is {len(value)} characters long; at most {limit} fit"
+            )
+
+
 def parse_article(text):
     """Parse the article's text into a ParsedArticle, or raise ArticleError naming the line."""
+    from activities.models import Activity, Category
+
     text = text.removeprefix("\ufeff")
+    refuse_nul(text)
     lines = [(number, raw.strip()) for number, raw in enumerate(text.splitlines(), start=1)]
     lines = [(number, line) for number, line in lines if line]
     if not lines:
@@ -124,6 +145,7 @@ def parse_article(text):
                 )
             if slug in category_slugs:
                 raise ArticleError(number, f"duplicate category {name!r} (first seen on line {category_slugs[slug]})")
+            refuse_long(Category, "category", name, slug, number)
             category_slugs[slug] = number
             if index + 2 >= len(lines) or not is_rule(lines[index + 2][1]):
                 rule_line = lines[index + 2][0] if index + 2 < len(lines) else lines[index + 1][0] + 1
@@ -136,6 +158,9 @@ def parse_article(text):
             raise ArticleError(number, f"expected a `Name | Definition |` row or a category heading, found {line!r}")
         if is_header(line) or is_rule(line):
             raise ArticleError(number, "a table header or rule without a category heading above it")
+        if not line.endswith("|"):
+            # A row is complete only with its closing pipe: without it the file was most likely cut off mid-row.
+            raise ArticleError(number, f"the row {line!r} does not end with `|` (is the file cut off?)")
         cells = split_cells(line)
         name = cells[0]
         definition = " | ".join(cells[1:]).strip()
@@ -148,6 +173,7 @@ def parse_article(text):
             raise ArticleError(number, f"the activity name {name!r} has no letters or digits to make a slug from")
         if slug in activity_slugs:
             raise ArticleError(number, f"duplicate activity {name!r} (first seen on line {activity_slugs[slug]})")
+        refuse_long(Activity, "activity", name, slug, number)
         activity_slugs[slug] = number
         current.activities.append(ParsedActivity(name=name, slug=slug, definition=definition, line=number))
         index += 1
@@ -185,11 +211,30 @@ def upsert(model, slug, values, counts):
     return obj
 
 
+def refuse_name_collisions(model, kind, parsed_rows):
+    """
+    Names are unique ignoring case: a parsed name already used by a row with another slug (an editor's
+    "Sent Email" against the article's "Sent email", say) would fail the write, so it is refused by line.
+    """
+    taken = {name.lower(): slug for name, slug in model.objects.values_list("name", "slug")}
+    for row in parsed_rows:
+        other = taken.get(row.name.lower())
+        if other is not None and other != row.slug:
+            raise ArticleError(
+                row.line, f"the {kind} name {row.name!r} is already used, ignoring case, by the {kind} {other!r}"
+            )
+
+
 @transaction.atomic
 def load(parsed):
-    """Write a ParsedArticle, upserting by slug; returns (category counts, activity counts)."""
+    """
+    Write a ParsedArticle, upserting by slug; returns (category counts, activity counts).
+    Raises ArticleError, having written nothing, when a name is taken by another row.
+    """
     from activities.models import Activity, Catalog, Category
 
+    refuse_name_collisions(Category, "category", parsed.categories)
+    refuse_name_collisions(Activity, "activity", parsed.activities)
     if parsed.title or parsed.overview:
         Catalog.objects.update_or_create(pk=1, defaults={"title": parsed.title, "overview": parsed.overview})
     category_counts, activity_counts = LoadCounts(), LoadCounts()

@@ -40,6 +40,15 @@ if PRODUCTION:
             "DJANGO_SECRET_KEY must be set when DJANGO_ENV=production: "
             "sessions, CSRF tokens and password resets are signed with it."
         )
+    # A short or copied-from-a-tutorial key can be guessed, and with it every session forged.
+    if (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure")) and not env_bool(
+        "DJANGO_ALLOW_WEAK_SECRET_KEY"
+    ):
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is too weak for DJANGO_ENV=production: use at least 50 random characters, not "
+            "starting with 'django-insecure' (python -c 'import secrets; print(secrets.token_urlsafe(50))'). "
+            "DJANGO_ALLOW_WEAK_SECRET_KEY=1 accepts it anyway."
+        )
     DEBUG = False
 else:
     # Only ever used on a developer's machine; production refuses to start without its own.
@@ -56,6 +65,14 @@ if PRODUCTION:
     ]:
         if not os.environ.get(name, "").strip():
             raise ImproperlyConfigured(f"{name} must be set when DJANGO_ENV=production: {why}.")
+    if os.environ["DATABASE_URL"].strip().lower().startswith("sqlite") and not env_bool(
+        "DJANGO_ALLOW_SQLITE_IN_PRODUCTION"
+    ):
+        raise ImproperlyConfigured(
+            "DATABASE_URL names a SQLite database, which DJANGO_ENV=production refuses: every app server must "
+            "share one database, such as postgres://…. DJANGO_ALLOW_SQLITE_IN_PRODUCTION=1 accepts it anyway "
+            "(one machine only)."
+        )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -124,6 +141,18 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # An unreachable server fails /healthz within seconds instead of hanging the worker.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A transaction that reads before it writes (every admin save) cannot upgrade its lock while another
+    # writer holds the file, and SQLite then fails at once instead of waiting: "database is locked".
+    # IMMEDIATE takes the write lock at BEGIN, where the timeout lets it wait its turn; WAL lets readers
+    # go on reading while a writer works.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(os.environ.get("DATABASE_BUSY_TIMEOUT", "20")),
+            "init_command": "PRAGMA journal_mode=WAL",
+        }
+    )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -146,6 +175,11 @@ STORAGES = {
 }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# The site's only sign-in is the admin's: without these, a login whose ?next= is missing or unsafe lands on
+# Django's default /accounts/profile/, which does not exist.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -197,10 +231,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": JSON_FORMATTER},
+    "filters": {"once_per_host": {"()": "explorer.logs.OncePerBadHost"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    # Its start-up banner would open every command's output.
-    "loggers": {"axes.apps": {"level": "WARNING"}},
+    "loggers": {
+        # Its start-up banner would open every command's output.
+        "axes.apps": {"level": "WARNING"},
+        # Scanners send any Host they like: one line per host names it, a traceback per request buries the logs.
+        "django.security.DisallowedHost": {"filters": ["once_per_host"]},
+    },
 }
 
 # Security headers, on every response in every mode, so that local runs and the browser tests meet them too.

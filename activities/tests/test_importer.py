@@ -1,5 +1,5 @@
+import hashlib
 import io
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -11,6 +11,8 @@ from activities.management.commands.build_fixture import TARGET, render_fixture
 from activities.models import Activity, Catalog, Category
 
 ARTICLE = settings.BASE_DIR / "fixtures" / "source" / "system-activities.txt"
+# The help article as the shared seed holds it (000_a1a76b25343a4281.txt), slips and all.
+ARTICLE_SHA256 = "c3d9c605484d9f8751ddbb993f08d90276c9701b8e53eac3007214121c38cc47"
 EXPECTED_COUNTS = {
     "General": 7,
     "Email": 15,
@@ -59,11 +61,8 @@ def snapshot():
 
 class TestFidelity:
     def test_source_is_a_copy_of_the_help_article(self):
-        """The project's copy of the article is byte-for-byte the shared seed."""
-        seed = settings.BASE_DIR.parent / "shared" / "seed" / "000_a1a76b25343a4281.txt"
-        if not seed.exists():
-            pytest.skip("the shared seed is not beside this checkout")
-        assert ARTICLE.read_bytes() == seed.read_bytes()
+        """The project's copy of the article is byte-for-byte the help article (its SHA-256, taken from the seed)."""
+        assert hashlib.sha256(ARTICLE.read_bytes()).hexdigest() == ARTICLE_SHA256
 
     def test_every_row_is_present_verbatim(self, catalog):
         """Each of the article's 69 rows is in the catalog with its exact name and definition."""
@@ -181,6 +180,22 @@ MALFORMED = [
     pytest.param(GOOD.replace("Opened email |", "SENT EMAIL |"), 8, "duplicate activity", id="duplicate-name-case"),
     pytest.param(GOOD.replace("---|---|", "Sent x | y |"), 6, "rule", id="missing-rule"),
     pytest.param(GOOD + "Stray text\n", 9, "expected", id="stray-line"),
+    pytest.param(
+        GOOD.replace("Opened email | Recorded when opened. |", "Opened email | This "),
+        8,
+        "does not end with `|`",
+        id="cut-off-mid-row",
+    ),
+    pytest.param(GOOD.replace("Recorded when sent. |", "Recorded when sent."), 7, "does not end", id="no-closing-pipe"),
+    pytest.param(GOOD.replace("Sent email |", "S" * 201 + " |"), 7, "201 characters long; at most 200", id="long-name"),
+    pytest.param(
+        GOOD.replace("Email activities", "E" * 101 + " activities"),
+        4,
+        "category name 'EEEE",
+        id="long-category-name",
+    ),
+    pytest.param(GOOD.replace("Recorded when opened.", "Recorded\x00 when opened."), 8, "NUL byte", id="nul-in-row"),
+    pytest.param("\x00" + GOOD, 1, "NUL byte", id="nul-first"),
 ]
 
 
@@ -199,6 +214,33 @@ class TestMalformed:
         before = snapshot()
         with pytest.raises(CommandError, match=rf"article\.txt:{line}: .*{message}.*Nothing was imported"):
             import_text(tmp_path, text)
+        assert snapshot() == before
+
+    def test_a_cut_off_article_changes_nothing(self, catalog, tmp_path):
+        """The committed article cut mid-row exits non-zero, names the row's line, and leaves every definition."""
+        text = ARTICLE.read_text(encoding="utf-8")
+        cut = text[: text.index("Opened email | ") + len("Opened email | This ")]
+        line = cut.count("\n") + 1
+        before = snapshot()
+        with pytest.raises(CommandError, match=rf"article\.txt:{line}: the row 'Opened email \| This' does not end"):
+            import_text(tmp_path, cut)
+        assert snapshot() == before
+        assert Activity.objects.get(slug="opened-email").definition.startswith("This activity is recorded when")
+
+    @pytest.mark.parametrize(
+        ("model", "slug", "taken", "line", "kind"),
+        [(Activity, "opened-email-2", "Opened Email", 8, "activity"), (Category, "mail", "EMAIL", 4, "category")],
+    )
+    def test_a_name_taken_ignoring_case_is_refused_by_line(self, db, tmp_path, model, slug, taken, line, kind):
+        """A name already used by another row, ignoring case, stops the import at its line; nothing is written."""
+        import_text(tmp_path, GOOD)
+        model.objects.filter(name__iexact=taken).update(slug=slug)
+        before = snapshot()
+        with pytest.raises(
+            CommandError,
+            match=rf"article\.txt:{line}: the {kind} name '{taken.capitalize()}' is already used.*'{slug}'",
+        ):
+            import_text(tmp_path, GOOD.replace("Recorded when sent.", "Changed."))
         assert snapshot() == before
 
     def test_not_utf8(self, catalog, tmp_path):
@@ -227,8 +269,3 @@ class TestMalformed:
         with pytest.raises(ArticleError) as raised:
             decode(b"one\ntwo\nthr\xffee\n")
         assert raised.value.line == 3
-
-
-def test_article_path_is_inside_the_project():
-    """The catalog's source data is kept under fixtures/."""
-    assert Path(ARTICLE).is_relative_to(settings.BASE_DIR / "fixtures")

@@ -10,8 +10,10 @@ import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.models import Permission
+from django.test import Client
 from django.utils import timezone
 
+from activities.tests.forms import post_form, read_form, submit
 from activities.tests.public_urls import PUBLIC_URLS
 
 pytestmark = pytest.mark.django_db
@@ -139,8 +141,11 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
     "DJANGO_ALLOWED_HOSTS": "explorer.example.com",
     "DJANGO_CSRF_TRUSTED_ORIGINS": "https://explorer.example.com",
-    "DATABASE_URL": "sqlite://:memory:",
+    # Never connected to: `check` reads the settings without opening a database.
+    "DATABASE_URL": "postgres://explorer:unused@127.0.0.1:1/explorer",
 }
+# The requests below need a database that exists; SQLite in production must be allowed explicitly.
+SQLITE_IN_PRODUCTION = {"DATABASE_URL": "sqlite://:memory:", "DJANGO_ALLOW_SQLITE_IN_PRODUCTION": "1"}
 
 
 def run_in_production(args, **env):
@@ -174,6 +179,73 @@ def test_production_refuses_to_start_without_its_settings(variable, reason):
     assert result.returncode != 0
     assert f"{variable} must be set when DJANGO_ENV=production" in result.stderr
     assert reason in result.stderr
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["django-insecure-" + secrets.token_urlsafe(50), secrets.token_urlsafe(30)],
+    ids=["django-insecure", "short"],
+)
+def test_production_refuses_a_weak_secret_key_unless_told_to_accept_it(key):
+    """A short key, or one starting with django-insecure, stops production; DJANGO_ALLOW_WEAK_SECRET_KEY=1 allows it."""
+    refused = run_in_production(["manage.py", "check"], DJANGO_SECRET_KEY=key)
+    assert refused.returncode != 0
+    assert "DJANGO_SECRET_KEY is too weak for DJANGO_ENV=production" in refused.stderr
+    assert "DJANGO_ALLOW_WEAK_SECRET_KEY=1" in refused.stderr
+    allowed = run_in_production(["manage.py", "check"], DJANGO_SECRET_KEY=key, DJANGO_ALLOW_WEAK_SECRET_KEY="1")
+    assert allowed.returncode == 0, allowed.stderr
+
+
+@pytest.mark.parametrize("url", ["sqlite:///db.sqlite3", "sqlite://:memory:", "SQLITE:///tmp/x.sqlite3"])
+def test_production_refuses_sqlite_unless_told_to_accept_it(url):
+    """A SQLite DATABASE_URL stops production, naming the way out; DJANGO_ALLOW_SQLITE_IN_PRODUCTION=1 allows it."""
+    refused = run_in_production(["manage.py", "check"], DATABASE_URL=url)
+    assert refused.returncode != 0
+    assert "DATABASE_URL names a SQLite database, which DJANGO_ENV=production refuses" in refused.stderr
+    allowed = run_in_production(["manage.py", "check"], DATABASE_URL=url, DJANGO_ALLOW_SQLITE_IN_PRODUCTION="1")
+    assert allowed.returncode == 0, allowed.stderr
+
+
+@pytest.mark.parametrize("next_url", [None, "https://evil.example/", "//evil.example/admin/", ""])
+def test_login_without_a_safe_next_lands_on_the_admin_index(django_user_model, next_url):
+    """Signing in with no ?next=, or an unsafe one, lands on the admin's index page, never a 404."""
+    django_user_model.objects.create_superuser("editor", "", "the-right-password")
+    client = Client(enforce_csrf_checks=True)
+    url = "/admin/login/" if next_url is None else f"/admin/login/?next={next_url}"
+    response = submit(client, url, {"username": "editor", "password": "the-right-password"})
+    assert response.status_code == 302
+    assert response.url == "/admin/"
+    assert client.get(response.url).status_code == 200
+
+
+@pytest.mark.parametrize("query", ["", "?next=https://evil.example/"])
+def test_login_posted_without_its_next_field_lands_on_the_admin_index(django_user_model, query):
+    """
+    A sign-in posted with the credentials alone (a script, a password manager, an older copy of the page)
+    lands on the admin's index, not on Django's default /accounts/profile/, which does not exist.
+    """
+    django_user_model.objects.create_superuser("editor", "", "the-right-password")
+    client = Client(enforce_csrf_checks=True)
+    form = read_form(client.get(f"/admin/login/{query}"))
+    form.pairs = [(name, value) for name, value in form.pairs if name != "next"]
+    form.set("username", "editor")
+    form.set("password", "the-right-password")
+    response = post_form(client, form)
+    assert response.status_code == 302
+    assert response.url == "/admin/"
+
+
+def test_bad_hosts_are_logged_once_each_as_a_warning_without_a_traceback(caplog):
+    """Requests with a Host not in ALLOWED_HOSTS answer 400 and log one WARNING line per host, no traceback."""
+    hosts = [f"scan-{secrets.token_hex(4)}.example.com" for _ in range(2)]
+    with caplog.at_level("INFO"):
+        for host in [*hosts, *hosts, hosts[0]]:
+            assert Client().get("/", HTTP_HOST=host).status_code == 400
+    logged = [record for record in caplog.records if record.name == "django.security.DisallowedHost"]
+    assert [record.levelname for record in logged] == ["WARNING", "WARNING"]
+    assert [record.exc_info for record in logged] == [None, None]
+    for record, host in zip(logged, hosts, strict=True):
+        assert host in record.getMessage()
 
 
 PRODUCTION_REQUESTS = """
@@ -231,6 +303,7 @@ def test_production_mode_serves_https_only_with_secure_cookies(tmp_path):
         ["-c", PRODUCTION_REQUESTS, str(out)],
         DJANGO_SETTINGS_MODULE="explorer.settings",
         DJANGO_SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto",
+        **SQLITE_IN_PRODUCTION,
     )
     assert result.returncode == 0, result.stderr
     seen = json.loads(out.read_text())

@@ -19,10 +19,9 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: cannot read the file ({error.strerror})") from None
         try:
             parsed = parse_article(decode(data))
+            categories, activities = load(parsed)
         except ArticleError as error:
             raise CommandError(f"{path}:{error.line}: {error.message}. Nothing was imported.") from None
-        try:
-            categories, activities = load(parsed)
         except StaleEdit as error:
             raise CommandError(f"{error} Nothing was imported; run the import again.") from None
         self.stdout.write(f"Categories: {categories}.")
