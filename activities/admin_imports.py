@@ -41,15 +41,20 @@ class FileRefused(ValueError):
     """A file the import will not read, with the sentence that tells the editor why and what to do."""
 
 
-def refuse_rows(count, declared=False):
-    limit = settings.IMPORT_MAX_ROWS
-    if count > limit:
-        has = "declares" if declared else "has more than" if count == limit + 1 else "has"
-        shown = f"{limit:,}" if count == limit + 1 and not declared else f"{count:,}"
-        raise FileRefused(
-            f"This file {has} {shown} rows; an import takes at most {limit:,}. "
-            "Split it into smaller files and import each one."
-        )
+def too_many_rows(what_it_holds):
+    return FileRefused(
+        f"This file {what_it_holds}; an import takes at most {settings.IMPORT_MAX_ROWS:,} rows. "
+        "Split it into smaller files and import each one."
+    )
+
+
+def over_the_row_limit(rows):
+    """Whether these rows, read one by one and never past the limit, outnumber it (the first row names columns)."""
+    return sum(1 for _ in islice(rows, settings.IMPORT_MAX_ROWS + 2)) - 1 > settings.IMPORT_MAX_ROWS
+
+
+# django-import-export's own IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT does not do this job: it drops a leading
+# "=" (changing the data), leaves "+", "-", "@", tab and CR alone, and turns every cell into text, numbers too.
 
 
 class CSVFile(base_formats.CSV):
@@ -58,7 +63,8 @@ class CSVFile(base_formats.CSV):
     def create_dataset(self, in_stream, **kwargs):
         text = in_stream.decode(self.encoding) if isinstance(in_stream, bytes) else in_stream
         # Counted as they stream, before tablib builds every row: 2 MB of empty lines are a million rows.
-        refuse_rows(sum(1 for _ in islice(csv.reader(io.StringIO(text)), settings.IMPORT_MAX_ROWS + 2)) - 1)
+        if over_the_row_limit(csv.reader(io.StringIO(text))):
+            raise too_many_rows(f"has more than {settings.IMPORT_MAX_ROWS:,} rows")
         return super().create_dataset(text, **kwargs)
 
     def export_data(self, dataset, **kwargs):
@@ -71,7 +77,8 @@ class JSONFile(base_formats.JSON):
         rows = json.loads(text)
         if not isinstance(rows, list):
             raise FileRefused("This JSON file is not a list of rows: it must start with [ and hold one {…} per row.")
-        refuse_rows(len(rows))
+        if len(rows) > settings.IMPORT_MAX_ROWS:
+            raise too_many_rows(f"has {len(rows):,} rows")
         return super().create_dataset(text, **kwargs)
 
 
@@ -90,9 +97,11 @@ class XLSXFile(base_formats.XLSX):
         book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
         try:
             sheet = book.active
-            refuse_rows((sheet.max_row or 1) - 1, declared=True)
-            # The declared size can lie: rows are counted as they stream, never past the limit.
-            refuse_rows(sum(1 for _ in islice(sheet.iter_rows(values_only=True), settings.IMPORT_MAX_ROWS + 2)) - 1)
+            if (sheet.max_row or 0) - 1 > settings.IMPORT_MAX_ROWS:
+                raise too_many_rows(f"declares {sheet.max_row - 1:,} rows")
+            # A sheet may not declare its size: its rows are then counted as they stream.
+            if over_the_row_limit(sheet.iter_rows(values_only=True)):
+                raise too_many_rows(f"has more than {settings.IMPORT_MAX_ROWS:,} rows")
         finally:
             book.close()
         return super().create_dataset(in_stream)
@@ -119,8 +128,11 @@ def remove_abandoned_previews():
         return
     oldest = time.time() - settings.IMPORT_PREVIEW_MAX_AGE
     for path in folder.iterdir():
-        if PREVIEW_NAME.fullmatch(path.name) and path.stat().st_mtime < oldest:
-            path.unlink(missing_ok=True)
+        try:
+            if PREVIEW_NAME.fullmatch(path.name) and path.stat().st_mtime < oldest:
+                path.unlink()
+        except FileNotFoundError:
+            pass  # confirmed or removed by another worker meanwhile
 
 
 class PreviewStorage(BaseStorage):
@@ -213,7 +225,11 @@ class SafeImportExportMixin(ImportExportMixin):
     def get_confirm_form_initial(self, request, import_form):
         initial = super().get_confirm_form_initial(request, import_form)
         if import_form is not None:
-            previews = request.session.get(PREVIEWS_KEY, {})
+            # The session forgets previews past their age, as the folder does.
+            oldest = time.time() - settings.IMPORT_PREVIEW_MAX_AGE
+            previews = {
+                name: kept for name, kept in request.session.get(PREVIEWS_KEY, {}).items() if kept["at"] > oldest
+            }
             previews[initial["import_file_name"]] = {
                 "user": request.user.pk,
                 "model": self.opts.label,

@@ -77,7 +77,7 @@ class KeepsOldSlugs(models.Model):
     """
     A row whose page is linked by its slug: renaming the slug keeps the old one, so that shared links answer
     a permanent redirect instead of 404. Old slugs point to the row, not to the next slug, so a chain of
-    renames still resolves in one hop; a slug in use now is never kept as any row's old slug.
+    renames still resolves in one hop; a slug in use now never redirects.
     """
 
     class Meta:
@@ -89,11 +89,14 @@ class KeepsOldSlugs(models.Model):
         return cls.objects.filter(old_slugs__slug=slug).first()
 
     def remember_old_slug(self, before):
+        if not before or before == self.slug:
+            # A new row may take a slug that another row had before: a current slug always wins over an old
+            # one, so that old address simply stops redirecting while the slug is in use.
+            return
         old_slugs = self.old_slugs.model.objects
-        # The slug is current now: whichever row had it before loses that old address to this row.
-        old_slugs.filter(slug=self.slug).delete()
-        if before and before != self.slug:
-            old_slugs.create(row=self, slug=before)
+        # The new slug is current now, so no row keeps it as an old address; the old one now leads here.
+        old_slugs.filter(slug__in=[before, self.slug]).delete()
+        old_slugs.create(row=self, slug=before)
 
 
 @receiver(pre_save)

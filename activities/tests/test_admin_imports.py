@@ -174,7 +174,7 @@ def test_a_csv_over_the_row_limit_is_refused(editor, preview_dir):
     """A CSV with more rows than IMPORT_MAX_ROWS is refused with the limit; nothing is previewed."""
     rows = "".join(NEW_ROW.replace("joined-webinar", f"row-{number}") for number in range(5001))
     page = text_of(upload(editor, HEADER + rows).content.decode())
-    assert "This file has more than 5,000 rows; an import takes at most 5,000." in page
+    assert "This file has more than 5,000 rows; an import takes at most 5,000 rows." in page
     assert Activity.objects.count() == 69
 
 
@@ -216,7 +216,7 @@ def test_a_spreadsheet_with_too_many_rows_is_refused_in_little_memory(editor, pr
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert "rows; an import takes at most 5,000" in page
+    assert "rows; an import takes at most 5,000 rows." in page
     assert peak < 40_000_000, f"the refusal held {peak:,} bytes"
 
 

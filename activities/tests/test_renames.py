@@ -59,3 +59,14 @@ def test_a_slug_in_use_is_never_another_rows_old_slug(editor, client, catalog):
     rename(editor, Activity.objects.get(pk=sent.pk), "sent-email-again")
     assert client.get("/activities/email-sent/")["Location"] == "/activities/sent-email-again/"
     assert client.get("/activities/sent-email/").context["activity"].name == "Opened email"
+
+
+def test_a_new_row_may_take_an_old_slug_which_then_stops_redirecting(editor, client, catalog):
+    sent = Activity.objects.get(slug="sent-email")
+    rename(editor, sent, "email-sent")
+    Activity.objects.create(
+        name="Sent email (legacy)", slug="sent-email", category=sent.category, definition="Recorded when."
+    )
+    assert client.get("/activities/sent-email/").context["activity"].name == "Sent email (legacy)"
+    Activity.objects.get(slug="sent-email").delete()
+    assert client.get("/activities/sent-email/")["Location"] == "/activities/email-sent/"
