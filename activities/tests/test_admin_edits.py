@@ -18,11 +18,9 @@ ADD_CATEGORY = "/admin/activities/category/add/"
 
 
 @pytest.fixture
-def editor(db, django_user_model):
-    """A signed-in editor whose posts must carry the page's CSRF token, as a browser's do."""
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(django_user_model.objects.create_superuser("ann", "ann@example.com", None))
-    return client
+def editor(staff_client):
+    """The editor of these tests: signed in, CSRF enforced (conftest's staff client)."""
+    return staff_client
 
 
 @pytest.fixture
@@ -73,7 +71,7 @@ def test_editor_adds_an_activity(editor, client, catalog):
     assert (entry.history_type, entry.history_change_reason, entry.history_user.username) == (
         "+",
         "Added in the admin",
-        "ann",
+        "editor",
     )
     assert [row.destination.slug for row in entry.destinations.all()] == ["webhook"]
     assert "Joined webinar" in messages_of(editor.get("/admin/activities/activity/"))[0]
@@ -149,7 +147,7 @@ def test_bulk_destination_change_is_a_versioned_edit(editor, catalog):
     entry = sent.history.first()
     assert (entry.history_change_reason, entry.history_user.username, entry.row_version) == (
         "Bulk: added Salesforce",
-        "ann",
+        "editor",
         sent.version,
     )
     assert [row.destination.slug for row in entry.destinations.all()] == ["salesforce"]

@@ -1,7 +1,6 @@
 """Renaming a slug never breaks a shared link: the old address answers 301 to the new one, in one hop."""
 
 import pytest
-from django.test import Client
 
 from activities.models import Activity, Category
 from activities.tests.forms import submit
@@ -10,10 +9,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def editor(db, django_user_model):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(django_user_model.objects.create_superuser("ann", "ann@example.com", None))
-    return client
+def editor(staff_client):
+    """The editor of these tests: signed in, CSRF enforced (conftest's staff client)."""
+    return staff_client
 
 
 def rename(editor, row, slug):

@@ -10,10 +10,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def editor(db, django_user_model):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(django_user_model.objects.create_superuser("ann", "ann@example.com", None))
-    return client
+def editor(staff_client):
+    """The editor of these tests: signed in, CSRF enforced (conftest's staff client)."""
+    return staff_client
 
 
 def revert_url(row, entry):
@@ -50,7 +49,7 @@ def test_revert_restores_text_and_destinations_and_shows_what_changes_first(edit
     assert [d.slug for d in sent.destinations.all()] == ["webhook"]
     entry = sent.history.first()
     assert entry.history_change_reason.startswith("Reverted to the version of ")
-    assert entry.history_user.username == "ann"
+    assert entry.history_user.username == "editor"
     assert good.definition in text_of(client.get("/activities/sent-email/").content.decode())
 
 
@@ -104,5 +103,5 @@ def test_history_never_shows_a_bare_none(editor, catalog):
     assert None not in reasons
     assert reasons[:3] == ["Destinations changed", "Webhook added to its destinations", "Changed definition"]
     shown = text_of(editor.get(f"/admin/activities/activity/{sent.pk}/history/").content.decode())
-    assert "Changed ann Changed definition Definition:" in shown
-    assert "Changed None Webhook added to its destinations Destinations: [] → [Webhook]" in shown
+    assert "Changed editor Changed definition Definition:" in shown
+    assert "Changed — Webhook added to its destinations Destinations: [] → [Webhook]" in shown
