@@ -39,6 +39,16 @@ def prepared_env(tmp_path, **extra):
     return env
 
 
+def fetch(connection, path, headers):
+    """(status, body) of one GET on this connection, which is closed afterwards."""
+    try:
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
 class Gunicorn:
     """gunicorn with the project's gunicorn.conf.py on 127.0.0.1:0; `port` is read from its own log."""
 
@@ -64,13 +74,7 @@ class Gunicorn:
         raise AssertionError(f"gunicorn never said where it listens:\n{self.log_path.read_text()}")
 
     def get(self, path, timeout=10, **headers):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        try:
-            connection.request("GET", path, headers=headers)
-            response = connection.getresponse()
-            return response.status, response.read()
-        finally:
-            connection.close()
+        return fetch(http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout), path, headers)
 
     def wait_until_ready(self):
         for _ in range(300):
@@ -246,13 +250,7 @@ class Nginx:
         return sock
 
     def get(self, path, timeout=10, **headers):
-        connection = UnixHTTPConnection(self.socket_path, timeout)
-        try:
-            connection.request("GET", path, headers=headers)
-            response = connection.getresponse()
-            return response.status, response.read()
-        finally:
-            connection.close()
+        return fetch(UnixHTTPConnection(self.socket_path, timeout), path, headers)
 
     def stop(self):
         self.process.terminate()
