@@ -170,6 +170,13 @@ class CSVFirst:
 
 
 class BoundedImportForm(CSVFirst, ImportForm):
+    on_top = forms.BooleanField(
+        required=False,
+        label="Apply my changes on top of newer versions",
+        help_text="For rows whose activity was saved after the file was exported: apply only the cells this "
+        "file changes, and keep the newer values of the rest. Unticked, such rows are refused with what changed.",
+    )
+
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
         if upload.size > settings.IMPORT_MAX_FILE_SIZE:
@@ -236,6 +243,7 @@ class SafeImportExportMixin(ImportExportMixin):
                 "format": str(initial["format"]),
                 "resource": str(initial["resource"]),
                 "file_name": initial["original_file_name"],
+                "on_top": import_form.cleaned_data.get("on_top", False),
                 "at": time.time(),
             }
             request.session[PREVIEWS_KEY] = previews
@@ -255,6 +263,8 @@ class SafeImportExportMixin(ImportExportMixin):
         previews = request.session[PREVIEWS_KEY]
         del previews[name]
         request.session[PREVIEWS_KEY] = previews
+        # The confirmation applies the file as it was previewed, on top of newer versions or not.
+        request.import_on_top = preview.get("on_top", False)
         return super().process_import(request, file_name=preview["file_name"], **kwargs)
 
     def confirms(self, request, preview):
@@ -283,5 +293,10 @@ class SafeImportExportMixin(ImportExportMixin):
         return super().process_result(result, request)
 
     def get_import_data_kwargs(self, **kwargs):
+        form, request = kwargs.get("form"), kwargs.get("request")
+        if isinstance(form, BoundedImportForm):
+            on_top = form.cleaned_data.get("on_top", False)
+        else:
+            on_top = getattr(request, "import_on_top", False)
         # The confirmed import re-checks every row: one that no longer validates rolls the whole file back.
-        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True, "on_top": on_top}

@@ -24,6 +24,7 @@ from import_export.instance_loaders import CachedInstanceLoader
 from rest_framework.fields import DateTimeField
 
 from activities.cells import from_text_cell
+from activities.edits import changes_between, comparable, field_values, version_values
 from activities.models import Activity, Category, Destination
 
 # Slugs hold neither spaces nor commas, so either separates them; exports write spaces, as the site's badges do.
@@ -147,13 +148,9 @@ class VersionField(fields.Field):
 
     def save(self, instance, row, is_m2m=False, **kwargs):
         exported = self.clean(row, **kwargs)
-        if exported is None or instance.pk is None:
-            return
-        if exported != instance.version:
-            raise ValueError(
-                f"“{instance}” was changed after this file was exported (file: version {exported}, "
-                f"now: version {instance.version}). See its history in the admin, export again and redo the edit."
-            )
+        if exported is not None and instance.pk is not None and exported != instance.version:
+            # Judged once the whole row is read (VersionedResource.stale_row): which cells did this file change?
+            instance.exported_version = exported
 
 
 class VersionedResource(resources.ModelResource):
@@ -193,10 +190,68 @@ class VersionedResource(resources.ModelResource):
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        if not errors and (stale := self.stale_row(instance, row, kwargs.get("on_top", False))):
+            errors["version"] = [stale]
         if repeated := self.repeated_key(row, kwargs.get("row_number")):
             errors.setdefault(self._meta.import_id_fields[0], []).append(repeated)
         if errors:
             raise ValidationError(errors)
+
+    def stale_row(self, instance, row, on_top):
+        """
+        For a row exported before its activity's latest save: None when it can be applied (the file changes
+        none of the cells changed since, or the editor asked to apply the file's changes on top), after
+        putting the newer values back into the cells the file did not change; else the refusal, in words.
+        """
+        exported = getattr(instance, "exported_version", None)
+        if exported is None:
+            return None
+        current = type(instance)._base_manager.get(pk=instance.pk)
+        names = [
+            field.attribute
+            for field in self.get_import_fields()
+            if field.column_name in row and not field.readonly and field.attribute not in ("version", "slug")
+        ]
+        base = version_values(current, exported, names)
+        theirs = field_values(current, names)
+        if base is None:
+            if on_top:
+                return None
+            return (
+                f"“{current}” was changed after this file was exported (file: version {exported}, now: version "
+                f"{current.version}), and its history does not say what version {exported} held. To write this "
+                "row as it is over the newer version, tick “Apply my changes on top of newer versions” and import "
+                "the file again."
+            )
+        mine = [name for name in names if comparable(self.cell_value(instance, name, row)) != comparable(base[name])]
+        if mine and not on_top:
+            changes = "; ".join(f"{c.label}: {c.before} → {c.after}" for c in changes_between(current, base, theirs))
+            labels = ", ".join(self.fields[name].column_name for name in mine)
+            return (
+                f"“{current}” was changed after this file was exported (file: version {exported}, now: version "
+                f"{current.version}). Changed since: {changes or 'nothing this file holds'}. This row changes "
+                f"{labels}. To apply only those cells on top of the newer version, tick “Apply my changes on top "
+                "of newer versions” and import the file again."
+            )
+        for name in names:
+            if name not in mine:
+                self.keep_current(instance, name, theirs[name])
+        return None
+
+    def cell_value(self, instance, name, row):
+        """The row's value for a model field, as `field_values` reads the stored row (pks for relations)."""
+        field = instance._meta.get_field(name)
+        if field.many_to_many:
+            return [item.pk for item in self.fields[name].clean(row)]
+        return getattr(instance, field.attname)
+
+    def keep_current(self, instance, name, value):
+        """Leave this field as the newer version has it: the file did not change it."""
+        field = instance._meta.get_field(name)
+        if field.many_to_many:
+            instance.keep_destinations = True
+        else:
+            setattr(instance, field.attname, value)
 
     def repeated_key(self, row, number):
         """The refusal for a row whose slug an earlier row of the same file already has, else None."""
@@ -334,7 +389,9 @@ class ActivityResource(VersionedResource):
     def before_save_instance(self, instance, row, **kwargs):
         super().before_save_instance(instance, row, **kwargs)
         field = self.fields["destinations"]
-        wanted = field.clean(row) if field.column_name in row else None
+        wanted = (
+            field.clean(row) if field.column_name in row and not getattr(instance, "keep_destinations", False) else None
+        )
         same = wanted is None or {item.pk for item in wanted} == {item.pk for item in instance.destinations_known}
         instance.imported_destinations = None if same else wanted
 

@@ -51,11 +51,13 @@ def editor(django_user_model, catalog, preview_dir):
     return signed_in(django_user_model, "editor")
 
 
-def upload(client, content, name="activities.csv", file_format=None):
+def upload(client, content, name="activities.csv", file_format=None, on_top=False):
     """Choose a file on the rendered import page (and a format, if given) and submit it: the preview page."""
     form = read_form(client.get(IMPORT_URL), action="")
     if file_format:
         form.set("format", FORMAT[file_format])
+    if on_top:
+        form.set("on_top", "on")
     data = form.data()
     data["import_file"] = SimpleUploadedFile(name, content if isinstance(content, bytes) else content.encode())
     return client.post(IMPORT_URL, data)
@@ -325,4 +327,46 @@ def test_destinations_row_from_an_older_version_is_refused(editor):
     sent.save_with_destinations([Destination.objects.get(slug="webhook")])
     page = preview_text(editor, f"slug,destinations,version\r\nsent-email,salesforce,{exported_at}\r\n")
     assert "was changed after this file was exported" in page
+    assert list(Activity.objects.get(slug="sent-email").destinations.values_list("slug", flat=True)) == ["webhook"]
+
+
+def stale_export_of_sent_email(new_definition):
+    """A file exported before someone added Webhook to Sent email, whose row rewrites the definition."""
+    sent = Activity.objects.get(slug="sent-email")
+    exported_at = sent.version
+    sent.save_with_destinations([Destination.objects.get(slug="webhook")])
+    return f"slug,definition,destinations,version\r\nsent-email,{new_definition},,{exported_at}\r\n"
+
+
+def test_a_stale_row_is_refused_with_what_changed_since_and_how_to_apply_it_on_top(editor):
+    page = preview_text(editor, stale_export_of_sent_email("Handed to the recipient's server."))
+    assert "was changed after this file was exported" in page
+    assert "Changed since: Synced to: none → Webhook." in page
+    assert "This row changes definition." in page
+    assert "tick “Apply my changes on top of newer versions”" in page
+    assert "reload" not in page.lower() and "export again" not in page.lower()
+    assert Activity.objects.get(slug="sent-email").definition != "Handed to the recipient's server."
+
+
+def test_applied_on_top_a_stale_row_writes_only_its_own_changes(editor):
+    """Ticked, the row's definition is applied and the destination added since stays: nothing silently undone."""
+    content = stale_export_of_sent_email("Handed to the recipient's server.")
+    preview = upload(editor, content, on_top=True)
+    done = post_form(editor, confirm_form(preview), follow=True)
+    assert "Import finished" in text_of(done.content.decode())
+    sent = Activity.objects.get(slug="sent-email")
+    assert sent.definition == "Handed to the recipient's server."
+    assert list(sent.destinations.values_list("slug", flat=True)) == ["webhook"]
+    assert sent.history.first().history_change_reason == "Import of activities.csv"
+
+
+def test_a_stale_row_the_file_did_not_change_is_left_alone(editor):
+    """Like an untouched inline row, a stale row that changes nothing never blocks the rest of the file."""
+    original = Activity.objects.get(slug="sent-email").definition
+    content = stale_export_of_sent_email(f'"{original}"')
+    opened = Activity.objects.get(slug="opened-email")
+    content += f"opened-email,Counted once per opening.,,{opened.version}\r\n"
+    done = post_form(editor, confirm_form(upload(editor, content)), follow=True)
+    assert "Import finished" in text_of(done.content.decode())
+    assert Activity.objects.get(slug="opened-email").definition == "Counted once per opening."
     assert list(Activity.objects.get(slug="sent-email").destinations.values_list("slug", flat=True)) == ["webhook"]
