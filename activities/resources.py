@@ -179,10 +179,14 @@ class VersionedResource(resources.ModelResource):
         return super().import_data(dataset, *args, **kwargs)
 
     def before_import(self, dataset, **kwargs):
-        self.rows_by_key = defaultdict(list)
-        key = self._meta.import_id_fields[0]
-        for number, value in enumerate(dataset[key], 1):
-            self.rows_by_key[str(value or "").strip()].append(number)
+        # The columns each row must hold alone (names ignoring case, as the database compares them). The
+        # preview writes nothing, so a clash between two rows of the file is found here, not by the database.
+        self.rows_by_value = {}
+        for column in (self._meta.import_id_fields[0], "name"):
+            if column in (dataset.headers or ()):
+                self.rows_by_value[column] = defaultdict(list)
+                for number, value in enumerate(dataset[column], 1):
+                    self.rows_by_value[column][str(value or "").strip().casefold()].append(number)
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}
@@ -192,8 +196,8 @@ class VersionedResource(resources.ModelResource):
             errors = error.update_error_dict(errors)
         if not errors and (stale := self.stale_row(instance, row, kwargs.get("on_top", False))):
             errors["version"] = [stale]
-        if repeated := self.repeated_key(row, kwargs.get("row_number")):
-            errors.setdefault(self._meta.import_id_fields[0], []).append(repeated)
+        for column, repeated in self.repeated_values(row, kwargs.get("row_number")):
+            errors.setdefault(column, []).append(repeated)
         if errors:
             raise ValidationError(errors)
 
@@ -253,20 +257,29 @@ class VersionedResource(resources.ModelResource):
         else:
             setattr(instance, field.attname, value)
 
-    def repeated_key(self, row, number):
-        """The refusal for a row whose slug an earlier row of the same file already has, else None."""
-        key = self._meta.import_id_fields[0]
-        slug = str(row.get(key) or "").strip()
-        earlier = [other for other in self.rows_by_key.get(slug, ()) if other < (number or 0)]
-        if not slug or not earlier:
-            return None
-        return f"Row {earlier[0]} has this {key} too (“{slug}”): a file may hold each {key} only once."
+    def repeated_values(self, row, number):
+        """(column, refusal) for each value of this row that an earlier row of the same file already has."""
+        for column, rows in self.rows_by_value.items():
+            value = str(row.get(column) or "").strip()
+            earlier = [other for other in rows.get(value.casefold(), ()) if other < (number or 0)]
+            if value and earlier:
+                yield (
+                    column,
+                    f"Row {earlier[0]} has this {column} too (“{value}”): a file may hold each {column} only once.",
+                )
 
     def before_save_instance(self, instance, row, **kwargs):
         instance._change_reason = change_reason(kwargs.get("file_name"))
+
+    def save_instance(self, instance, is_create, row, **kwargs):
         if kwargs.get("dry_run"):
-            # The preview's writes are rolled back, and so would their history be: it is not written at all.
-            instance.skip_history_when_saving = True
+            # The preview's writes would only be rolled back: each row has been read and checked by now (its
+            # cells, uniqueness and version), so the preview writes nothing, as the library's own dry run
+            # without a transaction does. The confirmation writes every row, all or nothing.
+            self.before_save_instance(instance, row, **kwargs)
+            self.after_save_instance(instance, row, **kwargs)
+            return
+        super().save_instance(instance, is_create, row, **kwargs)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})

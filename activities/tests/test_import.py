@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from activities.models import Activity, Category
 from activities.resources import ActivityResource
-from activities.tests.forms import post_form, read_form, submit
+from activities.tests.forms import post_form, read_form, submit, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -163,19 +163,22 @@ def test_missing_required_column_is_a_row_error(staff_client, catalog):
 
 
 @pytest.mark.parametrize(
-    "rows",
+    ("rows", "refusal"),
     [
-        [NEW_ROW | {"name": "SENT email"}],
-        [NEW_ROW, NEW_ROW | {"slug": "joined-webinar-2", "name": "joined WEBINAR"}],
+        ([NEW_ROW | {"name": "SENT email"}], "already exists"),
+        (
+            [NEW_ROW, NEW_ROW | {"slug": "joined-webinar-2", "name": "joined WEBINAR"}],
+            "Row 1 has this name too (“joined WEBINAR”): a file may hold each name only once.",
+        ),
     ],
     ids=["clashes-with-catalog", "twice-in-file"],
 )
-def test_duplicate_name_is_a_row_error(staff_client, catalog, rows):
-    """A name already taken, in the catalog or earlier in the file, is a row error; nothing is written."""
+def test_duplicate_name_is_a_row_error(staff_client, catalog, rows, refusal):
+    """A name already taken, in the catalog or earlier in the file (ignoring case), is refused; nothing is written."""
     response = preview(staff_client, as_csv(rows))
     result = response.context["result"]
     assert result.has_validation_errors()
-    assert "already exists" in response.content.decode()
+    assert refusal in text_of(response.content.decode())
     assert Activity.objects.count() == 69
 
 
