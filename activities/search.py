@@ -732,8 +732,7 @@ class Decided(Expression):
     """
     A PostgreSQL match (or its rank) whose SQL is chosen when it is compiled. Once the paginator has
     fetched a bounded search's counts, it holds only the match they call for. Until then it holds a CASE
-    over those counts, which PostgreSQL cannot plan an index scan for: on 100,000 rows that cost a
-    broad search's page 150-300 ms.
+    over those counts, which PostgreSQL cannot plan an index scan for: at 100,000 rows it reads every row.
     """
 
     def __init__(self, template, argument, params, within=None, counts=None, later=None, table=None):

@@ -1,6 +1,6 @@
 """
-The rows of an activity table, drawn in one call: as template variables and tags a row cost about 60 µs,
-most of a list page's rendering (50 rows); here it costs a few.
+The rows of an activity table, drawn in one call: as template variables and tags the rows were most of
+a list page's rendering (BENCHMARKS.md, CPU per template).
 """
 
 from django import template

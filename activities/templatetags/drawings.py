@@ -1,7 +1,7 @@
 """
 The SVG shapes of the diagrams (activities/diagrams.py lays them out), each drawn in one call.
 
-A diagram is hundreds of numbers: as template variables they cost 5-10 µs each, most of a page's rendering.
+A diagram is hundreds of numbers: as template variables they were most of a page's rendering.
 Here each shape is one format string whose every value is escaped (see `html`).
 """
 

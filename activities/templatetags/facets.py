@@ -1,6 +1,6 @@
 """
-A facet's choices, drawn in one call: as template variables and tags a choice cost about 60 µs, and
-the list page shows eleven. Each link is still Django's {% querystring %} over the request's parameters.
+A facet's choices, drawn in one call: as template variables and tags each choice cost as much as a
+table row, and the list page shows eleven. Each link is still Django's {% querystring %} over the request's parameters.
 """
 
 from django import template
