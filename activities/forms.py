@@ -5,7 +5,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 
 from activities.edits import changes_between, field_values, version_values
-from activities.models import Category
+from activities.models import Category, Destination
 
 
 def history_url(instance):
@@ -154,3 +154,25 @@ class MoveToCategoryForm(forms.Form):
     category = forms.ModelChoiceField(
         queryset=Category.objects.all(), empty_label=None, help_text="The selected activities move here."
     )
+
+
+class DestinationChangeForm(forms.Form):
+    how = forms.ChoiceField(
+        label="Change",
+        choices=(
+            ("add", "Add these destinations"),
+            ("remove", "Remove these destinations"),
+            ("set", "Replace every destination with exactly these"),
+        ),
+        widget=forms.RadioSelect,
+        initial="add",
+    )
+    destinations = forms.ModelMultipleChoiceField(
+        queryset=Destination.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("how") in ("add", "remove") and not cleaned.get("destinations"):
+            raise forms.ValidationError("Choose at least one destination to add or remove.")
+        return cleaned

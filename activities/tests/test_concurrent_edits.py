@@ -8,8 +8,9 @@ from django.db.models import F
 from django.db.models.signals import post_init
 from django.test import Client
 
-from activities.models import Activity, Category, StaleEdit
+from activities.models import Activity, Category
 from activities.tests.forms import post_form, read_form
+from activities.versioning import StaleEdit
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from activities.importer import ArticleError, decode, load, parse_article
-from activities.models import StaleEdit
+from activities.versioning import StaleEdit
 
 
 class Command(BaseCommand):
