@@ -16,7 +16,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from activities.admin_imports import SafeImportExportMixin
 from activities.database_busy import RefuseWhenBusy
-from activities.edits import changes_between, entry_values, field_values
+from activities.edits import changes_between, edited_fields, entry_values, field_values
 from activities.forms import VersionedModelForm, history_url
 from activities.versioning import StaleEdit
 
@@ -85,12 +85,7 @@ class CatalogEditAdmin(RefuseWhenBusy, SafeImportExportMixin, SimpleHistoryAdmin
             return super().history_form_view(request, object_id, version_id, context)
 
     def revert_fields(self):
-        return [
-            name
-            for name in self.fields
-            if name in {field.name for field in self.model._meta.get_fields()}
-            and name not in ("version", *self.readonly_fields)
-        ]
+        return edited_fields(self.model, [name for name in self.fields if name not in self.readonly_fields])
 
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user

@@ -13,6 +13,14 @@ from django.utils.text import capfirst
 from activities.models import Activity
 
 
+def edited_fields(model, names):
+    """Those of these names that are fields an editor changes on the row: its columns and its many-to-many
+    relations, never its version."""
+    opts = model._meta
+    fields = {field.name for field in (*opts.concrete_fields, *opts.many_to_many)}
+    return [name for name in names if name != "version" and name in fields]
+
+
 def field_values(instance, names):
     """The values of these form fields on a saved row, as a form's initial data holds them (pks for relations)."""
     values = {}

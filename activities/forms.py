@@ -4,7 +4,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 
-from activities.edits import changes_between, field_values, version_values
+from activities.edits import changes_between, edited_fields, field_values, version_values
 from activities.models import Category, Destination
 
 
@@ -97,9 +97,7 @@ class VersionedModelForm(forms.ModelForm):
             return None
 
     def model_field_names(self):
-        opts = self._meta.model._meta
-        fields = {field.name for field in (*opts.concrete_fields, *opts.many_to_many)}
-        return [name for name in self.fields if name != "version" and name in fields]
+        return edited_fields(self._meta.model, self.fields)
 
     @property
     def changed_data(self):

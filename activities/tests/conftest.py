@@ -116,6 +116,12 @@ def staff_client(django_user_model):
     return client
 
 
+@pytest.fixture
+def editor(staff_client):
+    """The editor whose day a test follows: conftest's staff client, by the name the tests use."""
+    return staff_client
+
+
 CHANGELIST = "/admin/activities/activity/"
 
 

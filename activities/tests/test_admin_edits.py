@@ -18,12 +18,6 @@ ADD_CATEGORY = "/admin/activities/category/add/"
 
 
 @pytest.fixture
-def editor(staff_client):
-    """The editor of these tests: signed in, CSRF enforced (conftest's staff client)."""
-    return staff_client
-
-
-@pytest.fixture
 def second_editor(db, django_user_model):
     client = Client(enforce_csrf_checks=True)
     client.force_login(django_user_model.objects.create_superuser("bob", "bob@example.com", None))

@@ -8,12 +8,6 @@ from activities.tests.forms import submit
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def editor(staff_client):
-    """The editor of these tests: signed in, CSRF enforced (conftest's staff client)."""
-    return staff_client
-
-
 def rename(editor, row, slug):
     """Change the slug on the row's admin page, as an editor types it."""
     url = f"/admin/activities/{row._meta.model_name}/{row.pk}/change/"

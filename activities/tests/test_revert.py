@@ -9,12 +9,6 @@ from activities.tests.forms import post_form, read_form, submit, text_of
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def editor(staff_client):
-    """The editor of these tests: signed in, CSRF enforced (conftest's staff client)."""
-    return staff_client
-
-
 def revert_url(row, entry):
     return f"/admin/activities/{row._meta.model_name}/{row.pk}/history/{entry.history_id}/"
 
