@@ -16,6 +16,7 @@ from functools import cache, cached_property
 
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import generics, serializers
 
 from activities.filters import ActivityFilter
@@ -114,12 +115,21 @@ class CategoryDetail(FollowsRenames, Rows, generics.RetrieveAPIView):
     lookup_field = "slug"
 
 
+class SearchFilterBackend(DjangoFilterBackend):
+    """django-filter's backend, keeping the FilterSet on the view: the paginator reads its search's count there."""
+
+    def get_filterset(self, request, queryset, view):
+        view.filterset = super().get_filterset(request, queryset, view)
+        return view.filterset
+
+
 class ActivityList(Rows, generics.ListAPIView):
     """Activities, narrowed by the same parameters as /activities/: q, category (repeatable) and kind."""
 
     queryset = Activity.objects.all()
     serializer_class = ActivitySerializer
     filterset_class = ActivityFilter
+    filter_backends = (SearchFilterBackend,)
 
 
 class ActivityDetail(FollowsRenames, Rows, generics.RetrieveAPIView):

@@ -1,10 +1,8 @@
 from datetime import UTC, datetime
-from types import SimpleNamespace
 from typing import NamedTuple
 
 from django.db import connections, models, transaction
 from django.db.models import Count, F, Func, Q
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest, Least, Lower
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
@@ -13,6 +11,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from activities.links import slug_url
+from activities.search import search
 from activities.versioning import KeepsOldSlugs, OldSlug, Versioned, VersionedHistory
 
 
@@ -75,102 +74,6 @@ class CategoryQuerySet(models.QuerySet):
     def with_activity_counts(self):
         """Annotate each category with `activity_count`, in one query, in display order."""
         return self.annotate(activity_count=Count("activities")).order_by(*self.model._meta.ordering)
-
-    def with_facet_counts(self, activities, kinds_among=None, constants=None, plain=False):
-        """
-        Every category with how many `activities` it holds, and per kind how many `kinds_among` (default: those);
-        `constants` ({name: (sql, params)}) add constant columns to every row, to fetch them in the same query;
-        `plain` rows (attributes only, no model methods) for counting, where there may be hundreds.
-        """
-
-        # Counting goes from the matching activities to their categories (grouped derived tables), never
-        # through every activity of every category: a narrow search costs what it matches. The grouping is
-        # plain SQL around each set's own query: the ORM's filtered Counts cost several times more to build.
-        def grouped(rows, total=True, per_kind=True):
-            """(sql, params, key, count columns) of `rows` counted per category: in all and/or per kind."""
-            counts = {"activity_count": ("COUNT(*)", [])} if total else {}
-            if per_kind:
-                counts |= {f"{kind}_count": ("SUM(CASE WHEN kind = %s THEN 1 ELSE 0 END)", [kind]) for kind in kinds}
-            sql, params = facet_columns(rows)
-            selected = ", ".join(f"{expression} AS {name}" for name, (expression, _) in counts.items())
-            table = f"SELECT category_id, {selected} FROM ({sql}) grouped GROUP BY category_id"
-            return (
-                table,
-                [*(value for _, values in counts.values() for value in values), *params],
-                "category_id",
-                [*counts],
-            )
-
-        kinds = Activity.Kind.values
-        if kinds_among is None:
-            tables = [grouped(activities)]
-        else:
-            tables = [grouped(activities, per_kind=False), grouped(kinds_among, total=False)]
-        return with_joined_counts(self, tables, constants, plain)
-
-
-class ActivityIds(NamedTuple):
-    """Activities given by the SQL (and parameters) of their ids, to count without building a QuerySet on it."""
-
-    sql: str
-    params: tuple
-    db: str = "default"
-
-
-def facet_columns(activities):
-    """(sql, params) selecting the category_id and kind of these activities (a QuerySet or ActivityIds)."""
-    if not isinstance(activities, ActivityIds):
-        return activities.order_by().values("category_id", "kind").query.sql_with_params()
-    connection = connections[activities.db]
-    # Given by id (a broad search's first matches), the activities are read from the facet index (id,
-    # category, kind), which holds all this reads, rather than from the wide rows: for a broad search's
-    # scattered matches that halves the read on SQLite, whose planner takes the rowid lookup unless told.
-    # The index is the model's own, so table rebuilds keep it.
-    hint = f" INDEXED BY {FACET_INDEX}" if connection.vendor == "sqlite" else ""
-    table = connection.ops.quote_name(Activity._meta.db_table)
-    return f"SELECT category_id, kind FROM {table}{hint} WHERE id IN ({activities.sql})", list(activities.params)
-
-
-def with_joined_counts(queryset, tables, constants=None, plain=False):
-    """
-    The rows of `queryset` (in its model's ordering) with count columns from grouped derived tables, each
-    (sql, params, key column, count columns) joined on the row's id, 0 where a table has no row for it;
-    `constants` ({name: (sql, params)}) add constant columns to every row, to fetch them in the same query.
-    Model instances, or `plain` rows with the same attributes: a tenth of the cost each.
-    """
-    quote = connections[queryset.db].ops.quote_name
-    model = queryset.model
-    if queryset.query.has_filters() or queryset.query.annotations:
-        sql, params = queryset.order_by().query.sql_with_params()
-    else:
-        # The whole table, as every page asks: its SQL is known without compiling a query.
-        sql, params = f"SELECT * FROM {quote(model._meta.db_table)}", ()
-    columns, joins, params = [], [], list(params)
-    for number, (table_sql, table_params, key, names) in enumerate(tables):
-        joins.append(f" LEFT JOIN ({table_sql}) counted{number} ON counted{number}.{quote(key)} = listed.id")
-        columns += [f"COALESCE(counted{number}.{quote(name)}, 0) AS {quote(name)}" for name in names]
-        params += table_params
-    # Their parameters go first: the columns come before the FROM clause.
-    for name, (constant_sql, constant_params) in reversed((constants or {}).items()):
-        columns.insert(0, f"{constant_sql} AS {quote(name)}")
-        params = [*constant_params, *params]
-    fields = [field.column for field in model._meta.concrete_fields]
-    order = ", ".join(f"listed.{quote(name)}" for name in model._meta.ordering)
-    selected = ", ".join([*(f"listed.{quote(column)}" for column in fields), *columns])
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(f"SELECT {selected} FROM ({sql}) listed{''.join(joins)} ORDER BY {order}", params)
-        names = [column[0] for column in cursor.description[len(fields) :]]
-        rows = cursor.fetchall()
-    # Model instances from the row's own columns (the fast path of from_db), the counts set beside them:
-    # a RawQuerySet's per-query column mapping cost more than these few rows.
-    if plain:
-        return [SimpleNamespace(**dict(zip([*fields, *names], row, strict=True))) for row in rows]
-    found = []
-    for row in rows:
-        instance = model.from_db(queryset.db, fields, row[: len(fields)])
-        instance.__dict__.update(zip(names, row[len(fields) :], strict=True))
-        found.append(instance)
-    return found
 
 
 class Category(KeepsOldSlugs, Versioned):
@@ -236,23 +139,9 @@ class ActivityQuerySet(models.QuerySet):
         """Activities of one kind: system or custom."""
         return self.filter(kind=kind)
 
-    def search(self, q, limit=None, known=None):
+    def search(self, text, limit=None):
         """Activities matching a free-text query, best match first; a limit bounds the ranking of broad queries."""
-        from activities.search import search
-
-        return search(self, q, limit, known)
-
-    def first_matching(self, q, limit):
-        """The first `limit` activities matching a query, unranked (as the index yields them); usable in subqueries."""
-        from activities.search import first
-
-        return self.model._default_manager.db_manager(self.db).filter(pk__in=RawSQL(*first(self, q, limit)))
-
-    def matching(self, q):
-        """Activities matching a free-text query, unranked; usable inside subqueries such as facet counts."""
-        from activities.search import narrow
-
-        return narrow(self, q)
+        return search(self, text, limit).queryset
 
     def for_listing(self):
         """Activities with their category fetched in the same query."""
@@ -403,25 +292,6 @@ class DestinationQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         """The destination with this slug, so fixtures can name it instead of numbering it."""
         return self.get(slug=slug)
-
-    def with_activity_counts(self, activities, constants=None):
-        """
-        Every destination with `activity_count`: how many of `activities` (a QuerySet or ActivityIds) sync to it;
-        `constants` as for `with_joined_counts()`.
-        """
-        # Grouped links joined to the destinations, in plain SQL around the activities' own query: the ORM's
-        # filtered, distinct Count over the many-to-many join cost several times more to build.
-        links = Activity.destinations.through
-        if isinstance(activities, ActivityIds):
-            activities_sql, params = activities.sql, activities.params
-        else:
-            activities_sql, params = activities.order_by().values("pk").query.sql_with_params()
-        quote = connections[self.db].ops.quote_name
-        table = (
-            f"SELECT destination_id, COUNT(*) AS activity_count FROM {quote(links._meta.db_table)}"
-            f" WHERE activity_id IN ({activities_sql}) GROUP BY destination_id"
-        )
-        return with_joined_counts(self, [(table, params, "destination_id", ["activity_count"])], constants)
 
 
 class Destination(models.Model):
@@ -604,6 +474,50 @@ class CatalogVersion(models.Model):
 
     def __str__(self):
         return f"catalog version {self.changes} ({self.changed:%Y-%m-%d %H:%M:%S})"
+
+
+class SearchState(models.Model):
+    """One row whose token the search triggers change on every write to activities or synonyms (migration 0002)."""
+
+    token = models.BigIntegerField()
+
+    class Meta:
+        managed = False
+        db_table = "activities_searchstate"
+
+    def __str__(self):
+        return f"search state {self.token}"
+
+
+class ActivitySearchEntry(models.Model):
+    """An activity's row in SQLite's FTS5 index (migrations 0002, 0008), kept by triggers: its rowid is the id."""
+
+    activity = models.OneToOneField(
+        Activity, on_delete=models.DO_NOTHING, primary_key=True, db_column="rowid", related_name="+"
+    )
+    name = models.TextField()
+    definition = models.TextField()
+
+    class Meta:
+        managed = False
+        db_table = "activities_activity_fts"
+
+    def __str__(self):
+        return self.name
+
+
+class SearchWord(models.Model):
+    """A real (unstemmed) word of PostgreSQL's typo vocabulary and how many activities hold it, kept by triggers."""
+
+    word = models.TextField(primary_key=True)
+    documents = models.IntegerField()
+
+    class Meta:
+        managed = False
+        db_table = "activities_searchword"
+
+    def __str__(self):
+        return self.word
 
 
 class ActivityOldSlug(OldSlug):

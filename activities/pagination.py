@@ -1,45 +1,46 @@
 """Pagination that knows when a broad search's count stopped at SEARCH_COUNT_LIMIT, for the pages and the API."""
 
-from django.core.paginator import Paginator
-from django.db import connections
-from django.utils.functional import cached_property
-from rest_framework.pagination import PageNumberPagination
+from functools import cached_property, partial
 
-from activities.search import listed
+from django.core.paginator import Paginator
+from rest_framework.pagination import PageNumberPagination
 
 
 class SearchPaginator(Paginator):
     """
-    A paginator over a search that stops counting at its limit: `count` is then how many it lists
-    (at most the limit), and `capped` says that more than `limit` matched.
+    A paginator over a search's results (`search`, SearchResults or None): its count is the search's, which
+    for a broad search is how many it lists (at most the limit), and `capped` says that more than `limit` matched.
     """
 
-    capped = False
+    def __init__(self, object_list, per_page, search=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.search = search
+
+    @property
+    def capped(self):
+        return bool(self.search and self.search.capped)
 
     @property
     def limit(self):
-        return getattr(getattr(self.object_list, "query", None), "search_limit", None)
+        return self.search.limit if self.search else None
 
     @cached_property
     def count(self):
-        counts = getattr(getattr(self.object_list, "query", None), "search_counts", None)
-        if not (counts and self.limit):
-            return Paginator.count.func(self)
-        # The search's two bounded counts replace COUNT(*) over every match, in one query as well.
-        (matched, matched_params), (by_name, by_name_params) = counts["matched"], counts["by_name"]
-        with connections[self.object_list.db].cursor() as cursor:
-            cursor.execute(f"SELECT {matched}, {by_name}", [*matched_params, *by_name_params])
-            matched, by_name = cursor.fetchone()
-        # The page's SQL, compiled after this, then holds only the ranking these counts call for.
-        counts["known"] = (matched, by_name)
-        self.capped = matched > self.limit
-        return listed(matched, by_name, self.limit)
+        if self.search is not None:
+            return self.search.count
+        return super().count
 
 
 class SearchPagination(PageNumberPagination):
     """DRF's page numbers, with `count_capped`: true when a broad search's count stopped at the limit."""
 
     django_paginator_class = SearchPaginator
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # The API's FilterSet (kept on the view by SearchFilterBackend) holds the search's count.
+        filterset = getattr(view, "filterset", None)
+        self.django_paginator_class = partial(SearchPaginator, search=filterset and filterset.searched())
+        return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)

@@ -69,9 +69,9 @@ def restore(using="default", **kwargs):
 
 
 def catalog_tables():
-    """Every table of the activities app but the version's own: all of them bump the catalog version."""
+    """Every table of the activities app but the version's own and the search index's: all of them bump the version."""
     return {
         model._meta.db_table
         for model in apps.get_app_config("activities").get_models(include_auto_created=True)
-        if model._meta.db_table != catalog_version.TABLE
+        if model._meta.db_table != catalog_version.TABLE and model._meta.managed
     }

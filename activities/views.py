@@ -2,7 +2,7 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from activities import diagrams, exports
+from activities import diagrams, exports, facets
 from activities.conditional import catalog_page
 from activities.filters import ActivityFilter
 from activities.models import Activity, Catalog, Category, Destination, Relation
@@ -28,7 +28,7 @@ def moved_or_404(request, model, slug, message):
 @catalog_page
 def home(request):
     """The article's overview, the categories in article order with their counts, and a search form."""
-    categories = list(Category.objects.with_facet_counts(Activity.objects.all()))
+    categories = list(Category.objects.with_activity_counts())
     overview = diagrams.overview(categories, Destination.objects.all(), Activity.objects.sync_counts_by_category())
     return render(
         request,
@@ -49,15 +49,17 @@ def category_detail(request, slug):
     if category is None:
         return moved_or_404(request, Category, slug, "No category has this address.")
     activity_filter = ActivityFilter(request.GET, queryset=Activity.objects.in_category(slug))
+    activities = activity_filter.results().with_destination_slugs()
+    destinations, destination_choices = facets.destination_facet(activity_filter)
     return render(
         request,
         page_or_fragment(request, "activities/category_detail.html", "results"),
         {
             "category": category,
             "filter": activity_filter,
-            "activities": activity_filter.results().with_destination_slugs(),
-            "destinations": activity_filter.destination_facet,
-            "destination_choices": activity_filter.destination_choices(),
+            "activities": activities,
+            "destinations": destinations,
+            "destination_choices": destination_choices,
             "lifecycle": diagrams.lifecycle(category.lifecycle),
         },
     )
@@ -67,20 +69,17 @@ def category_detail(request, slug):
 def activity_list(request):
     """Every activity, narrowed by the FilterSet; the URL holds the whole state."""
     activity_filter = ActivityFilter(request.GET, queryset=Activity.objects.for_listing())
-    # The category facet counts the results (a broad search's up to its limit) before the page is ranked,
-    # so that a broad search's ranking reuses those counts.
-    count, capped = activity_filter.count(), activity_filter.count_capped
-    paginator = SearchPaginator(activity_filter.results().with_destination_slugs(), settings.ACTIVITIES_PER_PAGE)
-    paginator.count, paginator.capped = count, capped
-    page = paginator.get_page(request.GET.get("page"))
+    activities = activity_filter.results().with_destination_slugs()
+    paginator = SearchPaginator(activities, settings.ACTIVITIES_PER_PAGE, search=activity_filter.searched())
+    choices = facets.facets(activity_filter)
     return render(
         request,
         page_or_fragment(request, "activities/activity_list.html", "results"),
         {
             "filter": activity_filter,
-            "page": page,
-            "facets": activity_filter.facets(),
-            "destinations": activity_filter.destination_facet,
+            "page": paginator.get_page(request.GET.get("page")),
+            "facets": choices,
+            "destinations": choices["destinations"],
         },
     )
 

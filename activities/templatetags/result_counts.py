@@ -18,9 +18,8 @@ def total(paginator):
 
 
 @register.filter
-def capped_length(results):
+def capped_length(results, search):
     """How many results a search listed, or "1,000+" once it matched more than its limit (it lists its best)."""
-    limit = getattr(getattr(results, "query", None), "search_limit", None)
-    if limit and results and getattr(results[0], "search_matched", 0) > limit:
-        return counted(limit, True)
+    if search and search.capped:
+        return counted(search.limit, True)
     return str(len(results))

@@ -1,22 +1,25 @@
 from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
+from activities.models import ActivitySearchEntry, SearchState, SearchWord
+
+FTS, STATE, WORDS = (model._meta.db_table for model in (ActivitySearchEntry, SearchState, SearchWord))
 # Triggers keep these current; rebuilding is for recovery, e.g. after restoring a copy of the tables.
 REBUILD = {
     "sqlite": [
-        "INSERT INTO activities_activity_fts (activities_activity_fts) VALUES ('rebuild')",
+        f"INSERT INTO {FTS} ({FTS}) VALUES ('rebuild')",
         "INSERT INTO activities_activity_words (activities_activity_words) VALUES ('rebuild')",
-        "INSERT INTO activities_activity_fts (activities_activity_fts) VALUES ('optimize')",
-        "UPDATE activities_searchstate SET token = random()",
+        f"INSERT INTO {FTS} ({FTS}) VALUES ('optimize')",
+        f"UPDATE {STATE} SET token = random()",
     ],
     "postgresql": [
         # The weighted tsvector is a generated column: the database recomputes it on every write.
         "REINDEX INDEX activities_activity_search_vector",
-        "DELETE FROM activities_searchword",
-        """INSERT INTO activities_searchword (word, documents)
+        f"DELETE FROM {WORDS}",
+        f"""INSERT INTO {WORDS} (word, documents)
             SELECT word, count(*) FROM activities_activity, activities_words(name || ' ' || definition) AS word
             GROUP BY word""",
-        "UPDATE activities_searchstate SET token = (random() * 9e18)::bigint",
+        f"UPDATE {STATE} SET token = (random() * 9e18)::bigint",
     ],
 }
 

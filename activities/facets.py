@@ -1,0 +1,148 @@
+"""
+The list's facets: every category, kind and destination as a link that toggles it, with how many results
+that choice would give. Each facet counts the activities matching every other filter but not its own, so a
+choice can be added to those made; a broad search's facets count its first matches only (lower bounds, "+").
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Func, Q, Subquery
+
+from activities.models import Activity, Category, Destination
+
+
+@dataclass(frozen=True)
+class FacetChoice:
+    """One toggle of a facet: its value, label, result count, and the query parameters that toggle it."""
+
+    name: str
+    value: str
+    label: str
+    count: int
+    active: bool
+    params: dict
+    # Counted among a broad search's first matches only: at least `count`, perhaps more.
+    capped: bool = False
+
+
+def toggles(name, items, chosen, capped=False):
+    """Facet choices for a repeatable parameter: each (value, label, count) adds itself to `chosen`, or leaves it."""
+    return [
+        FacetChoice(
+            name=name,
+            value=value,
+            label=label,
+            count=count,
+            capped=capped,
+            active=value in chosen,
+            params={
+                name: [other for other in chosen if other != value] if value in chosen else [*chosen, value],
+                "page": None,
+            },
+        )
+        for value, label, count in items
+    ]
+
+
+def counted_without(activity_filter, *names):
+    """The activities a facet counts: those matching every valid filter but `names` (a search's way: counted_among)."""
+    activity_filter.results()  # filtering runs the search, whose matches the facets count too
+    queryset, search = activity_filter.queryset, activity_filter.search_results
+    for name, value in getattr(activity_filter.form, "cleaned_data", {}).items():
+        if name not in names and name != "q":
+            queryset = activity_filter.filters[name].filter(queryset, value)
+    return search.counted_among(queryset) if search else queryset
+
+
+def capped(activity_filter, count):
+    """Whether a facet that counted this many activities counted only a broad search's first matches."""
+    search = activity_filter.search_results
+    return bool(search and search.bounded and count > search.limit)
+
+
+def chosen(activity_filter, name):
+    return getattr(activity_filter.form, "cleaned_data", {}).get(name) or []
+
+
+def category_counts(counted, kinds_counted):
+    """Every category in display order, with how many `counted` activities it holds, and of `kinds_counted` per kind."""
+    rows = (
+        Activity.objects.filter(Q(pk__in=counted) | Q(pk__in=kinds_counted))
+        .values_list("category", "kind")
+        .annotate(listed=Count("pk", filter=Q(pk__in=counted)), by_kind=Count("pk", filter=Q(pk__in=kinds_counted)))
+        .order_by()
+    )
+    found = {(category, kind): (listed, by_kind) for category, kind, listed, by_kind in rows}
+    categories = list(Category.objects.all())
+    for category in categories:
+        category.activity_count = sum(found.get((category.pk, kind), (0, 0))[0] for kind in Activity.Kind.values)
+        for kind in Activity.Kind.values:
+            setattr(category, f"{kind}_count", found.get((category.pk, kind), (0, 0))[1])
+    return categories
+
+
+def destination_counts(counted):
+    """Every destination with how many of the `counted` activities sync to it, and how many were counted (`among`)."""
+    among = Activity.objects.filter(pk__in=counted).order_by().values(n=Func("pk", function="COUNT"))
+    return list(
+        Destination.objects.annotate(
+            activity_count=Count("activities", filter=Q(activities__in=counted)), among=Subquery(among)
+        )
+    )
+
+
+def destination_facet(activity_filter):
+    """
+    The "Synced to" facet: every destination, with its count, and each as a toggle, counted without the
+    destination filter itself: (destinations, choices).
+    """
+    destinations = destination_counts(counted_without(activity_filter, "destination"))
+    items = [(destination.slug, destination.name, destination.activity_count) for destination in destinations]
+    slugs = [destination.slug for destination in chosen(activity_filter, "destination")]
+    among = destinations[0].among if destinations else 0
+    return destinations, toggles("destination", items, slugs, capped(activity_filter, among))
+
+
+def facets(activity_filter):
+    """Category, kind and destination choices with their counts; each facet counts every other filter but its own."""
+    counted = counted_without(activity_filter, "category")
+    kind = chosen(activity_filter, "kind")
+    # With a kind chosen, the kind counts come from the activities of every kind.
+    categories = category_counts(counted, counted_without(activity_filter, "category", "kind") if kind else counted)
+    slugs = [category.slug for category in chosen(activity_filter, "category")]
+    category_choices = toggles(
+        "category",
+        [(category.slug, category.name, category.activity_count) for category in categories],
+        slugs,
+        capped(activity_filter, sum(category.activity_count for category in categories)),
+    )
+    # Kind counts honour the category filter, which is a choice of categories: add up the chosen ones (or all).
+    kind_counts = {
+        value: sum(
+            getattr(category, f"{value}_count")
+            for category in categories
+            if category.slug in (slugs or [category.slug])
+        )
+        for value in Activity.Kind.values
+    }
+    every_kind = sum(getattr(category, f"{value}_count") for category in categories for value in Activity.Kind.values)
+    kinds = [
+        FacetChoice(
+            name="kind",
+            value=value,
+            label=label,
+            count=kind_counts[value],
+            capped=capped(activity_filter, every_kind),
+            active=value == kind,
+            params={"kind": None if value == kind else value, "page": None},
+        )
+        for value, label in Activity.Kind.choices
+    ]
+    destinations, destination_choices = destination_facet(activity_filter)
+    return {
+        "category": category_choices,
+        "kind": kinds,
+        "destination": destination_choices,
+        "active": [choice for choice in (*category_choices, *kinds, *destination_choices) if choice.active],
+        "destinations": destinations,
+    }

@@ -1,0 +1,191 @@
+"""
+What both engines share: resolving a parsed query's synonyms and spelling against the index, and the
+strategy that keeps a broad search's cost bounded. Each engine (sqlite.py, postgresql.py) supplies the
+syntax of its match expressions and the SQL that reads its index.
+"""
+
+from django.db.models.expressions import RawSQL
+
+from activities.models import SearchState
+from activities.search.results import NAME_TIER
+from activities.search.spelling import Lexicon, rank_corrections
+
+# Separators for the synonyms and the vocabulary sent as one string: the tokenizers never keep them.
+RECORD, UNIT = "\x1e", "\x1f"
+
+
+class Backend:
+    """What differs between engines: the SQL around one parsed query."""
+
+    lexicons = {}
+    # Whether the names have an index of their own that the whole text's cannot stand in for: a names-only
+    # match then always reads its name matches from it (all of them when fewer than the limit match).
+    names_indexed_apart = False
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    def understand(self, query):
+        """Add synonyms and corrections to a parsed query, and learn which words the index holds as typed."""
+        correctable = [term for term in query.terms if term.correctable]
+        key = (self.connection.alias, self.connection.settings_dict["NAME"])
+        cached_token, lexicon = self.lexicons.get(key, (None, None))
+        checks, params = self.checks(correctable)
+        # One query per search: the synonyms and the vocabulary come along only when the token moved.
+        fresh = "CASE WHEN token = %s THEN NULL ELSE ({}) END"
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {', '.join(['token', *checks, fresh.format(self.synonyms), fresh.format(self.vocabulary)])}"
+                f" FROM {SearchState._meta.db_table}",
+                [*params, cached_token, cached_token],
+            )
+            token, *found, synonyms, vocabulary = cursor.fetchone()
+        if token != cached_token:
+            counts = [
+                (line.split(UNIT)[0], int(line.split(UNIT)[1])) for line in (vocabulary or "").split(RECORD) if line
+            ]
+            lexicon = Lexicon(
+                [line.split(UNIT) for line in (synonyms or "").split(RECORD) if line],
+                counts,
+                self.stems([word for word, _ in counts]),
+            )
+            self.lexicons[key] = (token, lexicon)
+        known, nearby = found[: len(correctable)], found[len(correctable) :] or [None] * len(correctable)
+        found = {term.typed: (exact, pool) for term, exact, pool in zip(correctable, known, nearby, strict=True)}
+        lexicon.apply_synonyms(query)
+        for term in query.terms:
+            if term.typed in found:
+                exact, pool = found[term.typed]
+                word = term.typed[0]
+                term.exact = bool(exact)
+                if term.exact:
+                    # A word the index holds is taken as meant: its neighbours (and their stems:
+                    # "activated" shares "activ" with every "activity") would only add noise.
+                    continue
+                pool = lexicon.candidates(word) if pool is None else pool
+                term.corrections = rank_corrections(word, [(other, lexicon.counts.get(other, 0)) for other in pool])
+        for term in query.terms:
+            term.repeated = lexicon.repeated(term)
+        return query
+
+    def stems(self, words):
+        """Each word's stem as the index makes it, where ranks would count a stem once per phrase; else {}."""
+        return {}
+
+    def excluded(self, query):
+        """The match expression of the query's excluded words (-word): any of them."""
+        return self.any_of([self.form(form) for form in query.excluded])
+
+    def without_excluded(self, queryset, table, query):
+        """The queryset without the rows that hold an excluded word."""
+        if not query.excluded:
+            return queryset
+        return queryset.extra(where=[f"NOT ({self.contains(table)})"], params=[self.excluded(query)])
+
+    def clauses(self, query, name_only=False):
+        """One match expression per typed word (with its synonyms and corrections) and per quoted phrase."""
+        form = self.name_form if name_only else self.form
+        return [
+            self.any_of(
+                [
+                    *([form(term.typed, term.prefix)] if term.searched_as_typed else []),
+                    *(form(alt) for alt in term.searched_alternatives),
+                ]
+            )
+            for term in query.terms
+        ] + [form(phrase) for phrase in query.phrases]
+
+    def name_form(self, form, prefix=False):
+        return self.form(form, prefix)
+
+    def only_names(self, expression):
+        return expression
+
+    def expression(self, query, name_only=False):
+        """The whole query as one match expression (excluded words too), or over the names alone; None without words."""
+        clauses = self.clauses(query, name_only)
+        if not clauses:
+            return None
+        expression = self.only_names(self.all_of(clauses)) if name_only else self.all_of(clauses)
+        if query.excluded:
+            expression = self.but_not(expression, self.excluded(query))
+        return expression
+
+    def read_from_index(self, queryset, query, name_only=False):
+        """
+        The query's matches, unranked, read from the index so that a LIMIT stops the reading early.
+        Its SQL names the outer table, so it is compiled on its own and embedded as text, never as a subquery.
+        """
+        expression = self.expression(query, name_only)
+        if expression is None:
+            return self.matching(queryset, query)
+        return self.reading(queryset, queryset.model._meta.db_table, expression)
+
+    def matching(self, queryset, query):
+        """The query's matches, unranked, in SQL that names no outer table, so it also works inside a subquery."""
+        clauses = self.clauses(query)
+        if clauses:
+            queryset = queryset.filter(pk__in=RawSQL(self.ids_matching, [self.all_of(clauses)]))
+        if query.excluded:
+            queryset = queryset.exclude(pk__in=RawSQL(self.ids_matching, [self.excluded(query)]))
+        return queryset
+
+    def first_matches(self, queryset, query, limit, name_only=False):
+        """SQL and parameters for the ids of the first `limit` matches as the index yields them (no ranking)."""
+        return self.read_from_index(queryset.order_by(), query, name_only).values("id")[:limit].query.sql_with_params()
+
+    def counts(self, queryset, query, limit):
+        """How many rows match, counted to limit + 1, and how many match by their names, counted to limit: one query."""
+        (every, every_params), (named, named_params) = self.candidates(queryset, query, limit)
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT (SELECT COUNT(*) FROM ({every}) every_id), (SELECT COUNT(*) FROM ({named}) named_id)",
+                [*every_params, *named_params],
+            )
+            return cursor.fetchone()
+
+    def candidates(self, queryset, query, limit):
+        """(sql, params) of the ids of the first limit + 1 matches, and of the first `limit` name matches."""
+        return self.first_matches(queryset, query, limit + 1), self.first_matches(queryset, query, limit, True)
+
+    def bounded_match(self, queryset, query, limit, counts, expression):
+        """
+        The match expression that ranks a broad search, and the candidates (sql, params) it is restricted to, or
+        None. Every match is ranked while at most `limit` match. Past it, the work stops growing with the
+        matches: when at least NAME_TIER rows have names that match, the list holds the first `limit` of those,
+        ranked by their names (with the name weighted tenfold they would lead anyway); otherwise it ranks the
+        first `limit` + 1 matches as the index yields them, with those name matches.
+        """
+        matched, by_name = counts
+        if matched <= limit:
+            return expression, None
+        (every, every_params), (named, named_params) = self.candidates(queryset, query, limit)
+        if by_name >= NAME_TIER:
+            names = self.only_names(self.all_of(self.clauses(query, name_only=True)))
+            return names, (named, named_params) if by_name >= limit or self.names_indexed_apart else None
+        union = f"SELECT named_ids.id FROM ({named}) named_ids UNION SELECT first_ids.id FROM ({every}) first_ids"
+        return expression, (union, [*named_params, *every_params])
+
+    def ranked(self, queryset, query, limit=None, counts=None):
+        """
+        The queryset narrowed to the query's matches, best first: rows that match the words as typed before
+        rows found only through a synonym or a correction, then by rank. With a limit, `counts` (from
+        counts()) decide how a broad search is bounded (bounded_match).
+        """
+        table = queryset.model._meta.db_table
+        clauses = self.clauses(query)
+        order = []
+        if clauses:
+            expression, within = self.all_of(clauses), None
+            if limit and counts:
+                expression, within = self.bounded_match(queryset, query, limit, counts, expression)
+            # A word found as typed ranks its rows above those found only through its alternatives.
+            tiers = [self.form(term.typed, term.prefix) for term in query.terms if term.alternatives and term.exact]
+            queryset = self.rank(queryset, table, expression, within)
+            if tiers:
+                exact = " + ".join(f"(CASE WHEN {self.contains(table)} THEN 1 ELSE 0 END)" for _ in tiers)
+                queryset = queryset.extra(select={"search_exact": exact}, select_params=tiers)
+                order.append("-search_exact")
+            order.append("search_rank")
+        queryset = self.without_excluded(queryset, table, query)
+        return queryset.order_by(*order, *queryset.model._meta.ordering)
