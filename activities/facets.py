@@ -6,7 +6,7 @@ choice can be added to those made; a broad search's facets count its first match
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Func, Q, Subquery
+from django.db.models import CharField, Count, Func, IntegerField, Q, Subquery, Value
 
 from activities.models import Activity, Category, Destination
 
@@ -46,7 +46,7 @@ def toggles(name, items, chosen, capped=False):
 
 def counted_without(activity_filter, *names):
     """The activities a facet counts: those matching every valid filter but `names` (a search's way: counted_among)."""
-    activity_filter.results()  # filtering runs the search, whose matches the facets count too
+    activity_filter.qs  # noqa: B018 - filtering runs the search, whose matches the facets count too
     queryset, search = activity_filter.queryset, activity_filter.search_results
     for name, value in getattr(activity_filter.form, "cleaned_data", {}).items():
         if name not in names and name != "q":
@@ -65,20 +65,30 @@ def chosen(activity_filter, name):
 
 
 def category_counts(counted, kinds_counted):
-    """Every category in display order, with how many `counted` activities it holds, and of `kinds_counted` per kind."""
-    rows = (
+    """
+    Every category in display order, with how many `counted` activities it holds, and of `kinds_counted` per
+    kind. One query: the categories' own rows, then the activities' counts grouped by category and kind
+    (UNION ALL). Grouping the counted activities costs what a search matches; a count joined to every
+    category would read every activity.
+    """
+    categories = Category.objects.order_by().values_list("pk", "slug", "name", "position", Value(0), Value(0))
+    counts = (
         Activity.objects.filter(Q(pk__in=counted) | Q(pk__in=kinds_counted))
-        .values_list("category", "kind")
-        .annotate(listed=Count("pk", filter=Q(pk__in=counted)), by_kind=Count("pk", filter=Q(pk__in=kinds_counted)))
         .order_by()
+        .values_list("category", "kind", Value(None, CharField()), Value(None, IntegerField()))
+        .annotate(listed=Count("pk", filter=Q(pk__in=counted)), by_kind=Count("pk", filter=Q(pk__in=kinds_counted)))
     )
-    found = {(category, kind): (listed, by_kind) for category, kind, listed, by_kind in rows}
-    categories = list(Category.objects.all())
-    for category in categories:
-        category.activity_count = sum(found.get((category.pk, kind), (0, 0))[0] for kind in Activity.Kind.values)
+    rows = list(categories.union(counts, all=True))
+    found = {(category, kind): (listed, by_kind) for category, kind, name, _, listed, by_kind in rows if name is None}
+    ordered = sorted((row for row in rows if row[2] is not None), key=lambda row: (row[3], row[2]))
+    listed = []
+    for pk, slug, name, position, _, _ in ordered:
+        category = Category(pk=pk, slug=slug, name=name, position=position)
+        category.activity_count = sum(found.get((pk, kind), (0, 0))[0] for kind in Activity.Kind.values)
         for kind in Activity.Kind.values:
-            setattr(category, f"{kind}_count", found.get((category.pk, kind), (0, 0))[1])
-    return categories
+            setattr(category, f"{kind}_count", found.get((pk, kind), (0, 0))[1])
+        listed.append(category)
+    return listed
 
 
 def destination_counts(counted):

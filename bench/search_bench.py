@@ -6,7 +6,7 @@ Search at 100,000 activities: the FTS engine against the naive icontains scan, o
 
 Prints p50 and p95 latency for 50 fixed queries (exact, prefix, typo, multi-word), each run the way
 the activity list runs it: the facets (category and kind counts in one grouped query, the "Synced to"
-counts in another), the result count (`ActivityFilter.count()`, from the category facet's query) and
+counts in another), the result count (the search's own, fetched before the page is ranked) and
 the first page of results (ACTIVITIES_PER_PAGE, 50), through the list's own queryset. A search matching
 more than SEARCH_COUNT_LIMIT (1,000) is counted as "1,000+"; the table says how many each query
 matched and how many the page lists. The naive scan runs the same page, with `icontains` as its search.
@@ -39,11 +39,12 @@ from django.core.paginator import Paginator  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Case, IntegerField, Q, Value, When  # noqa: E402
 
+from activities import facets  # noqa: E402
 from activities.api import ActivitySerializer  # noqa: E402
 from activities.filters import ActivityFilter  # noqa: E402
-from activities.models import Activity, Category, Destination  # noqa: E402
+from activities.models import Activity  # noqa: E402
 from activities.pagination import SearchPaginator  # noqa: E402
-from activities.search import words  # noqa: E402
+from activities.search import search, words  # noqa: E402
 
 SEED = 20261128
 TOTAL = 100_000
@@ -407,24 +408,26 @@ def listed():
 def search_page(q):
     """The list page's search: its facets (category and kind, then destination), its count and its first page."""
     activity_filter = ActivityFilter({"q": q}, queryset=listed())
-    activity_filter.facets()
-    count = activity_filter.count()
-    shown = f"{settings.SEARCH_COUNT_LIMIT:,}+ ({count} listed)" if activity_filter.count_capped else str(count)
-    return shown, list(activity_filter.results().with_destination_slugs()[:PAGE])
+    activities = activity_filter.results().with_destination_slugs()
+    paginator = SearchPaginator(activities, PAGE, search=activity_filter.searched())
+    facets.facets(activity_filter)
+    count = paginator.count
+    shown = f"{settings.SEARCH_COUNT_LIMIT:,}+ ({count} listed)" if paginator.capped else str(count)
+    return shown, list(paginator.page(1).object_list)
 
 
 def naive_page(q):
     """The same page with the naive scan as its search: both facets count its matches, then the first page."""
     matches = naive_matches(listed(), q)
-    facet = list(Category.objects.with_facet_counts(matches))
-    list(Destination.objects.with_activity_counts(matches))
+    facet = facets.category_counts(matches, matches)
+    facets.destination_counts(matches)
     return sum(category.activity_count for category in facet), list(naive(listed(), q).with_destination_slugs()[:PAGE])
 
 
 def search_answer(q):
     """The search itself, as the API answers it: the (capped) count and the first ranked page, no facets."""
-    activity_filter = ActivityFilter({"q": q}, queryset=Activity.objects.all())
-    paginator = SearchPaginator(activity_filter.results().values(*ActivitySerializer.columns()), PAGE)
+    results = search(Activity.objects.all(), q, settings.SEARCH_COUNT_LIMIT)
+    paginator = SearchPaginator(results.queryset.values(*ActivitySerializer.columns()), PAGE, search=results)
     rows = list(paginator.page(1).object_list)
     return (f"{paginator.limit:,}+" if paginator.capped else str(paginator.count)), rows
 

@@ -3,6 +3,7 @@ import re
 import pytest
 from django.http import QueryDict
 
+from activities import facets
 from activities.filters import ActivityFilter
 from activities.models import Activity, Category
 
@@ -12,8 +13,8 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def facet_counts(query):
-    facets = ActivityFilter(QueryDict(query), queryset=Activity.objects.all()).facets()
-    return {name: {choice.value: choice.count for choice in facets[name]} for name in ("category", "kind")}
+    choices = facets.facets(ActivityFilter(QueryDict(query), queryset=Activity.objects.all()))
+    return {name: {choice.value: choice.count for choice in choices[name]} for name in ("category", "kind")}
 
 
 def result_count(query):

@@ -5,7 +5,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from activities.models import Activity, Category, Synonym
-from activities.search import edit_distance, parse, understand
+from activities.search import parse, understand
+from activities.search.spelling import edit_distance
 from activities.tests.forms import messages_of, post_form, read_form, submit
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 """
 How the search reads its index: typed prefixes, corrections, ranks read once per search, and the bounded
-ranking decided by counts already fetched. None of it may change results, which is what these tests assert;
+ranking of a broad search. None of it may change results, which is what these tests assert;
 the query plans behind them are measured in bench/.
 """
 
@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from activities.models import Activity, Category
-from activities.search import BACKENDS, understand
+from activities.search import search, understand
+from activities.search.backends import backend_for
 from activities.tests.conftest import grow_catalog
 from activities.tests.forms import text_of
 
@@ -112,25 +113,20 @@ def broad(catalog, settings):
         "synthetc",  # past the limit, corrected
     ],
 )
-def test_bounded_ranking_is_the_same_whether_counts_are_known_or_not(broad, q, client):
+def test_bounded_ranking_is_the_same_on_every_path(broad, q, client):
     """
-    A bounded search ranks the same rows in the same order when its SQL chooses by counts it computes
-    itself (the category page), by counts fetched with the facets (the list page) or by the API's count.
+    A bounded search ranks the same rows in the same order from the QuerySet, the list page and the API,
+    and its counts say how many it lists.
     """
-    unknown = Activity.objects.search(q, LIMIT)
-    counts = unknown.query.search_counts
-    ranked = list(unknown.values_list("name", flat=True))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {counts['matched'][0]}, {counts['by_name'][0]}", [*counts["matched"][1], *counts["by_name"][1]]
-        )
-        known = cursor.fetchone()
-    assert list(Activity.objects.search(q, LIMIT, known).values_list("name", flat=True)) == ranked
-    counts["known"] = known
-    assert list(unknown.values_list("name", flat=True)) == ranked
+    results = search(Activity.objects.all(), q, LIMIT)
+    ranked = list(results.queryset.values_list("name", flat=True))
+    assert list(Activity.objects.search(q, LIMIT).values_list("name", flat=True)) == ranked
+    assert results.count <= len(ranked)
 
     page = client.get("/api/activities/", {"q": q}).json()["results"]
     assert [row["name"] for row in page] == ranked[: len(page)]
+    listed = client.get("/activities/", {"q": q}).context["page"].object_list
+    assert [activity.name for activity in listed] == ranked[: len(listed)]
 
 
 @pytest.mark.parametrize("q", ["synthetic", "recorded", "activity", "bounced", "email"])
@@ -159,7 +155,7 @@ def test_a_slice_of_a_search_filtered_or_ordered_afterwards_keeps_every_candidat
 @sqlite_only
 def test_the_stems_come_from_the_index_own_tokenizer(catalog):
     """The stems that decide which corrections repeat each other are the ones the index searches by."""
-    stems = BACKENDS["sqlite"](connection).stems(["reminder", "reminders", "contact", "contract", "subscriber"])
+    stems = backend_for(connection).stems(["reminder", "reminders", "contact", "contract", "subscriber"])
     assert stems["reminder"] == stems["reminders"] != stems["subscriber"]
     assert stems["contact"] != stems["contract"]
 
@@ -225,19 +221,12 @@ def names_under_the_limit(catalog, settings):
 def test_a_broad_search_with_fewer_name_matches_than_its_limit_lists_them_all(names_under_the_limit, client):
     """
     Past the limit, when at least 50 but fewer than the limit match by name, the list is every name
-    match, ranked, and nothing else; the same whether the counts were known beforehand or not.
+    match, ranked, and nothing else; the API says so.
     """
-    unknown = Activity.objects.search("zebra", 100)
-    counts = unknown.query.search_counts
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {counts['matched'][0]}, {counts['by_name'][0]}", [*counts["matched"][1], *counts["by_name"][1]]
-        )
-        known = cursor.fetchone()
-    assert known == (101, 60)
-    ranked = list(unknown.values_list("name", flat=True))
+    results = search(Activity.objects.all(), "zebra", 100)
+    assert (results.count, results.capped) == (60, True)
+    ranked = list(results.queryset.values_list("name", flat=True))
     assert sorted(ranked) == sorted(f"Zebra crossing {number}" for number in range(60))
-    assert list(Activity.objects.search("zebra", 100, known).values_list("name", flat=True)) == ranked
 
     answer = client.get("/api/activities/", {"q": "zebra"}).json()
     assert (answer["count"], answer["count_capped"]) == (60, True)
