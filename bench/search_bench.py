@@ -42,7 +42,7 @@ from django.db.models import Case, IntegerField, Q, Value, When  # noqa: E402
 from activities import facets  # noqa: E402
 from activities.api import ActivitySerializer  # noqa: E402
 from activities.filters import ActivityFilter  # noqa: E402
-from activities.models import Activity  # noqa: E402
+from activities.models import Activity, Category  # noqa: E402
 from activities.pagination import SearchPaginator  # noqa: E402
 from activities.search import search, words  # noqa: E402
 
