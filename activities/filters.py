@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
 from django.conf import settings
+from django.db.models import QuerySet
 
 from activities.models import Activity, Category, Destination
 from activities.search import search
@@ -9,9 +10,10 @@ from activities.search import search
 class ActivityFilter(django_filters.FilterSet):
     """The one FilterSet behind the activity list, its exports and the API."""
 
+    # Chosen by slug (repeatable); each filter's method tells the API schema its values are strings.
     category = django_filters.ModelMultipleChoiceFilter(
-        field_name="category__slug",
         label="Category slug",
+        method="filter_category",
         to_field_name="slug",
         queryset=Category.objects.all(),
         widget=forms.CheckboxSelectMultiple,
@@ -42,7 +44,10 @@ class ActivityFilter(django_filters.FilterSet):
         self.search_limit = None if exhaustive else settings.SEARCH_COUNT_LIMIT
         self.search_results = None
 
-    def filter_destination(self, queryset, name, value):
+    def filter_category(self, queryset, name, value: QuerySet):
+        return queryset.filter(category__in=value) if value else queryset
+
+    def filter_destination(self, queryset, name, value: QuerySet):
         return queryset.synced_to([destination.slug for destination in value]) if value else queryset
 
     def filter_search(self, queryset, name, value):

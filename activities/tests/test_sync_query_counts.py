@@ -44,5 +44,5 @@ def test_badges_relations_and_diagrams_add_no_query_per_row(client, catalog, url
     grow_catalog()
     sync_everything()
     large = count_queries(client, url)
-    assert small <= 5
+    assert small <= 7  # the public pages' budget (test_query_counts.py)
     assert large == small
