@@ -97,7 +97,7 @@ def destination_counts(counted):
     return list(
         Destination.objects.annotate(
             activity_count=Count("activities", filter=Q(activities__in=counted)), among=Subquery(among)
-        )
+        ).order_by(*Destination._meta.ordering)  # a grouped query leaves the model's ordering out
     )
 
 
