@@ -64,6 +64,16 @@ def chosen(activity_filter, name):
     return getattr(activity_filter.form, "cleaned_data", {}).get(name) or []
 
 
+@dataclass(frozen=True)
+class CategoryCount:
+    """A category as its facet counts it: how many activities it holds, and per kind (of another set, maybe)."""
+
+    slug: str
+    name: str
+    count: int
+    by_kind: dict
+
+
 def category_counts(counted, kinds_counted):
     """
     Every category in display order, with how many `counted` activities it holds, and of `kinds_counted` per
@@ -72,23 +82,28 @@ def category_counts(counted, kinds_counted):
     category would read every activity.
     """
     categories = Category.objects.order_by().values_list("pk", "slug", "name", "position", Value(0), Value(0))
-    counts = (
-        Activity.objects.filter(Q(pk__in=counted) | Q(pk__in=kinds_counted))
-        .order_by()
-        .values_list("category", "kind", Value(None, CharField()), Value(None, IntegerField()))
-        .annotate(listed=Count("pk", filter=Q(pk__in=counted)), by_kind=Count("pk", filter=Q(pk__in=kinds_counted)))
-    )
+    columns = ("category", "kind", Value(None, CharField()), Value(None, IntegerField()))
+    if kinds_counted is counted:
+        # Without a kind chosen, both counts count the same activities: read them once.
+        counts = counted.order_by().values_list(*columns).annotate(listed=Count("pk"), by_kind=Count("pk"))
+    else:
+        both = Activity.objects.filter(Q(pk__in=counted) | Q(pk__in=kinds_counted)).order_by()
+        counts = both.values_list(*columns).annotate(
+            listed=Count("pk", filter=Q(pk__in=counted)), by_kind=Count("pk", filter=Q(pk__in=kinds_counted))
+        )
     rows = list(categories.union(counts, all=True))
     found = {(category, kind): (listed, by_kind) for category, kind, name, _, listed, by_kind in rows if name is None}
     ordered = sorted((row for row in rows if row[2] is not None), key=lambda row: (row[3], row[2]))
-    listed = []
-    for pk, slug, name, position, _, _ in ordered:
-        category = Category(pk=pk, slug=slug, name=name, position=position)
-        category.activity_count = sum(found.get((pk, kind), (0, 0))[0] for kind in Activity.Kind.values)
-        for kind in Activity.Kind.values:
-            setattr(category, f"{kind}_count", found.get((pk, kind), (0, 0))[1])
-        listed.append(category)
-    return listed
+    kinds = Activity.Kind.values
+    return [
+        CategoryCount(
+            slug=slug,
+            name=name,
+            count=sum(found.get((pk, kind), (0, 0))[0] for kind in kinds),
+            by_kind={kind: found.get((pk, kind), (0, 0))[1] for kind in kinds},
+        )
+        for pk, slug, name, *_ in ordered
+    ]
 
 
 def destination_counts(counted):
@@ -122,20 +137,14 @@ def facets(activity_filter):
     slugs = [category.slug for category in chosen(activity_filter, "category")]
     category_choices = toggles(
         "category",
-        [(category.slug, category.name, category.activity_count) for category in categories],
+        [(category.slug, category.name, category.count) for category in categories],
         slugs,
-        capped(activity_filter, sum(category.activity_count for category in categories)),
+        capped(activity_filter, sum(category.count for category in categories)),
     )
     # Kind counts honour the category filter, which is a choice of categories: add up the chosen ones (or all).
-    kind_counts = {
-        value: sum(
-            getattr(category, f"{value}_count")
-            for category in categories
-            if category.slug in (slugs or [category.slug])
-        )
-        for value in Activity.Kind.values
-    }
-    every_kind = sum(getattr(category, f"{value}_count") for category in categories for value in Activity.Kind.values)
+    among = [category for category in categories if not slugs or category.slug in slugs]
+    kind_counts = {value: sum(category.by_kind[value] for category in among) for value in Activity.Kind.values}
+    every_kind = sum(sum(category.by_kind.values()) for category in categories)
     kinds = [
         FacetChoice(
             name="kind",

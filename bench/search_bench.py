@@ -421,7 +421,7 @@ def naive_page(q):
     matches = naive_matches(listed(), q)
     facet = facets.category_counts(matches, matches)
     facets.destination_counts(matches)
-    return sum(category.activity_count for category in facet), list(naive(listed(), q).with_destination_slugs()[:PAGE])
+    return sum(category.count for category in facet), list(naive(listed(), q).with_destination_slugs()[:PAGE])
 
 
 def search_answer(q):
