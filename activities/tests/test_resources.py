@@ -1,19 +1,24 @@
+"""
+Rows of a file in and out of the catalog (activities/resources.py), through the admin's rendered import pages:
+what the preview shows, what the confirmation writes (each changed row once, with its history entry), and
+which rows are refused: cells, names and slugs taken, rows exported before a newer save.
+"""
+
 import csv
 import io
 import json
 
 import pytest
 import tablib
-from django.core.files.uploadedfile import SimpleUploadedFile
 
-from activities.models import Activity, Category
+from activities.models import Activity, Category, Destination
 from activities.resources import ActivityResource
-from activities.tests.forms import post_form, read_form, submit, text_of
+from activities.tests.forms import submit, text_of
+from activities.tests.uploads import confirm, upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalog")]
 
-IMPORT_URL = "/admin/activities/activity/import/"
-FORMATS = {"csv": "0", "json": "1", "xlsx": "2"}
+# A new activity, as a row of a file and as a line of a CSV file under HEADER.
 NEW_ROW = {
     "slug": "joined-webinar",
     "name": "Joined webinar",
@@ -22,6 +27,8 @@ NEW_ROW = {
     "position": "90",
     "definition": "Recorded when a contact joins one of the company’s webinars.",
 }
+HEADER = "slug,name,category,kind,position,definition\r\n"
+NEW_LINE = "joined-webinar,Joined webinar,general,custom,90,Recorded when a contact joins a webinar.\r\n"
 
 
 def exported_rows():
@@ -49,22 +56,6 @@ def as_file(rows, file_format):
     return dataset.export("xlsx")
 
 
-def preview(client, content, file_format="csv", name=None, url=IMPORT_URL):
-    """Choose the file and its format on the import page and click Submit."""
-    form = read_form(client.get(url))
-    form.set("format", FORMATS[file_format])
-    form.attach("import_file", SimpleUploadedFile(name or f"activities.{file_format}", content))
-    return post_form(client, form, "Submit")
-
-
-def confirm(client, preview_response):
-    """Click "Confirm import" under the preview, sending the form's hidden inputs as rendered."""
-    form = read_form(
-        preview_response, action=preview_response.wsgi_request.path.replace("/import/", "/process_import/")
-    )
-    return post_form(client, form, "Confirm import", follow=True)
-
-
 def edit_definition(client, slug, definition):
     url = f"/admin/activities/activity/{Activity.objects.get(slug=slug).pk}/change/"
     assert submit(client, url, {"definition": definition}, button="_save").status_code == 302
@@ -83,7 +74,7 @@ def test_good_file_previews_then_imports(staff_client, catalog, file_format):
             row["definition"] = "Recorded when the email leaves for the recipient’s server."
     rows.append(NEW_ROW)
     before = snapshot()
-    response = preview(staff_client, as_file(rows, file_format), file_format)
+    response = upload(staff_client, as_file(rows, file_format), f"activities.{file_format}", file_format)
     assert response.status_code == 200
     result = response.context["result"]
     assert not result.has_errors() and not result.has_validation_errors()
@@ -114,7 +105,7 @@ def test_one_bad_row_writes_nothing(staff_client, catalog):
     rows.append(NEW_ROW)
     rows.append(NEW_ROW | {"slug": "bad-row", "name": "Bad row", "category": "no-such-category", "kind": "legendary"})
     before = snapshot()
-    response = preview(staff_client, as_csv(rows))
+    response = upload(staff_client, as_csv(rows))
     result = response.context["result"]
     assert result.has_validation_errors()
     [invalid] = result.invalid_rows
@@ -126,27 +117,10 @@ def test_one_bad_row_writes_nothing(staff_client, catalog):
     assert snapshot() == before
 
 
-def test_wrong_encoding_is_refused_clearly(staff_client, catalog):
-    """A Windows-1252 file is refused with advice to save it as UTF-8; nothing is written."""
-    rows = [NEW_ROW]
-    response = preview(staff_client, as_csv(rows, encoding="cp1252"))
-    assert response.status_code == 200
-    assert "This file is not UTF-8 text" in response.content.decode()
-    assert not Activity.objects.filter(slug="joined-webinar").exists()
-
-
-def test_ragged_json_is_refused_clearly(staff_client, catalog):
-    """JSON rows with differing keys are refused with a message saying so; nothing is written."""
-    rows = [NEW_ROW, {"slug": "other", "name": "Other"}]
-    response = preview(staff_client, json.dumps(rows).encode(), "json")
-    assert "every row must have the same columns" in response.content.decode()
-    assert Activity.objects.count() == 69
-
-
 def test_missing_key_column_is_refused(staff_client, catalog):
     """A file without the slug column says so; nothing is written."""
     rows = [{key: value for key, value in NEW_ROW.items() if key != "slug"}]
-    response = preview(staff_client, as_csv(rows))
+    response = upload(staff_client, as_csv(rows))
     html = response.content.decode()
     assert "slug" in html
     assert "confirm_form" not in response.context
@@ -156,7 +130,7 @@ def test_missing_key_column_is_refused(staff_client, catalog):
 def test_missing_required_column_is_a_row_error(staff_client, catalog):
     """New rows without a definition column are refused row by row; nothing is written."""
     rows = [{key: value for key, value in NEW_ROW.items() if key != "definition"}]
-    response = preview(staff_client, as_csv(rows))
+    response = upload(staff_client, as_csv(rows))
     result = response.context["result"]
     assert "definition" in result.invalid_rows[0].error_dict
     assert Activity.objects.count() == 69
@@ -175,7 +149,7 @@ def test_missing_required_column_is_a_row_error(staff_client, catalog):
 )
 def test_duplicate_name_is_a_row_error(staff_client, catalog, rows, refusal):
     """A name already taken, in the catalog or earlier in the file (ignoring case), is refused; nothing is written."""
-    response = preview(staff_client, as_csv(rows))
+    response = upload(staff_client, as_csv(rows))
     result = response.context["result"]
     assert result.has_validation_errors()
     assert refusal in text_of(response.content.decode())
@@ -189,7 +163,7 @@ def test_row_exported_before_a_newer_edit_is_refused(staff_client, catalog):
     for row in rows:
         if row["slug"] == "sent-email":
             row["definition"] = "From the old export."
-    response = preview(staff_client, as_csv(rows))
+    response = upload(staff_client, as_csv(rows))
     [invalid] = response.context["result"].invalid_rows
     assert "changed after this file was exported" in str(invalid.error_dict["version"])
     assert Activity.objects.get(slug="sent-email").definition == "Edited after the export."
@@ -202,7 +176,7 @@ def test_edit_between_preview_and_confirm_rolls_everything_back(staff_client, ca
         if row["slug"] in {"sent-email", "sent-sms"}:
             row["definition"] = f"Imported {row['slug']}."
     rows.append(NEW_ROW)
-    response = preview(staff_client, as_csv(rows))
+    response = upload(staff_client, as_csv(rows))
     assert "confirm_form" in response.context
     edit_definition(staff_client, "sent-sms", "Edited during the preview.")
     done = confirm(staff_client, response)
@@ -215,7 +189,7 @@ def test_edit_between_preview_and_confirm_rolls_everything_back(staff_client, ca
 def test_categories_import_by_slug(staff_client, catalog):
     """New categories can be imported too, keyed by slug."""
     rows = [{"slug": "webinars", "name": "Webinars", "description": "Online events.", "position": "8"}]
-    response = preview(staff_client, as_csv(rows), name="categories.csv", url="/admin/activities/category/import/")
+    response = upload(staff_client, as_csv(rows), name="categories.csv", url="/admin/activities/category/import/")
     assert response.context["result"].totals["new"] == 1
     assert "Import finished" in confirm(staff_client, response).content.decode()
     assert Category.objects.get(slug="webinars").description == "Online events."
@@ -224,18 +198,120 @@ def test_categories_import_by_slug(staff_client, catalog):
 def test_unchanged_export_imports_as_all_skipped(staff_client, catalog):
     """Importing an export as it is changes nothing: every row is skipped and no history is added."""
     history_before = Activity.history.count()
-    response = preview(staff_client, as_csv(exported_rows()))
+    response = upload(staff_client, as_csv(exported_rows()))
     assert response.context["result"].totals["skip"] == 69
     confirm(staff_client, response)
     assert Activity.history.count() == history_before
     assert set(Activity.objects.values_list("version", flat=True)) == {1}
 
 
-def test_admin_import_and_export_pages_load(staff_client, catalog):
-    """The admin's import and export pages open for both models and offer CSV, JSON and XLSX."""
-    for model in ("activity", "category"):
-        for page in ("import", "export"):
-            response = staff_client.get(f"/admin/activities/{model}/{page}/")
-            assert response.status_code == 200
-            html = response.content.decode()
-            assert all(name in html for name in ("csv", "json", "xlsx"))
+def preview_text(editor, csv_text):
+    response = upload(editor, csv_text)
+    assert response.status_code == 200
+    return text_of(response.content.decode())
+
+
+def test_duplicate_slugs_are_refused_with_both_rows(editor):
+    """A slug on two rows of one file is refused, naming both rows; nothing is imported."""
+    rows = NEW_LINE + NEW_LINE.replace("Joined webinar", "Left webinar")
+    page = preview_text(editor, HEADER + rows)
+    assert "2 slug Row 1 has this slug too (“joined-webinar”): a file may hold each slug only once." in page
+    assert not Activity.objects.filter(slug="joined-webinar").exists()
+
+
+def test_missing_slug_column_is_a_sentence_without_a_traceback(editor):
+    """A file without a slug column says so and names the columns it has; no traceback, no server path."""
+    page = preview_text(editor, "name,definition\r\nJoined webinar,Recorded.\r\n")
+    assert "The file has no “slug” column" in page
+    assert "it names: “name”, “definition”" in page
+    assert "Traceback" not in page and "site-packages" not in page and "FieldError" not in page
+
+
+def test_preview_lists_only_changing_rows_without_version_noise(editor):
+    """The preview lists the one row that changes, what changes in it, and neither `updated` nor `version`."""
+    export = submit(editor, "/admin/activities/activity/export/", button="Submit")
+    dataset = tablib.Dataset().load(export.content.decode("utf-8-sig"), format="csv")
+    rows = [dict(row) for row in dataset.dict]
+    next(row for row in rows if row["slug"] == "sent-email")["definition"] = "Recorded on sending."
+    changed = tablib.Dataset(*(tuple(row.values()) for row in rows), headers=dataset.headers)
+    preview = upload(editor, changed.export("csv"))
+    html = preview.content.decode()
+    assert html.count('class="import-type"') == 1
+    assert "<ins>Recorded on sending</ins>" in html
+    headers = read_headers(html)
+    assert "updated" not in headers and "version" not in headers
+    assert "68 rows unchanged, not listed" in text_of(html)
+
+
+def read_headers(html):
+    table = html[html.index('<table class="import-preview">') :]
+    head = table[: table.index("</thead>")]
+    return [cell.split(">", 1)[1].split("<", 1)[0] for cell in head.split("<th")[1:]]
+
+
+def test_destinations_column_sets_them_as_one_versioned_edit(editor):
+    """A destinations column gives the activity exactly those destinations: one version more, one history entry."""
+    sent = Activity.objects.get(slug="sent-email")
+    entries_before = sent.history.count()
+    header = "slug,destinations,version\r\n"
+    preview = upload(editor, header + f"sent-email,salesforce webhook,{sent.version}\r\n")
+    assert confirm(editor, preview, follow=False).status_code == 302
+    sent_now = Activity.objects.get(slug="sent-email")
+    assert sorted(sent_now.destinations.values_list("slug", flat=True)) == ["salesforce", "webhook"]
+    assert sent_now.version == sent.version + 1
+    entry = sent_now.history.first()
+    assert entry.history_change_reason == "Import of activities.csv"
+    assert sorted(entry.destinations.values_list("destination__slug", flat=True)) == ["salesforce", "webhook"]
+    assert sent_now.history.count() == entries_before + 1
+
+
+def test_destinations_row_from_an_older_version_is_refused(editor):
+    """A row exported before a destination change (which raised the version) is refused; the change stays."""
+    sent = Activity.objects.get(slug="sent-email")
+    exported_at = sent.version
+    sent.save_with_destinations([Destination.objects.get(slug="webhook")])
+    page = preview_text(editor, f"slug,destinations,version\r\nsent-email,salesforce,{exported_at}\r\n")
+    assert "was changed after this file was exported" in page
+    assert list(Activity.objects.get(slug="sent-email").destinations.values_list("slug", flat=True)) == ["webhook"]
+
+
+def stale_export_of_sent_email(new_definition):
+    """A file exported before someone added Webhook to Sent email, whose row rewrites the definition."""
+    sent = Activity.objects.get(slug="sent-email")
+    exported_at = sent.version
+    sent.save_with_destinations([Destination.objects.get(slug="webhook")])
+    return f"slug,definition,destinations,version\r\nsent-email,{new_definition},,{exported_at}\r\n"
+
+
+def test_a_stale_row_is_refused_with_what_changed_since_and_how_to_apply_it_on_top(editor):
+    page = preview_text(editor, stale_export_of_sent_email("Handed to the recipient's server."))
+    assert "was changed after this file was exported" in page
+    assert "Changed since: Synced to: none → Webhook." in page
+    assert "This row changes definition." in page
+    assert "tick “Apply my changes on top of newer versions”" in page
+    assert "reload" not in page.lower() and "export again" not in page.lower()
+    assert Activity.objects.get(slug="sent-email").definition != "Handed to the recipient's server."
+
+
+def test_applied_on_top_a_stale_row_writes_only_its_own_changes(editor):
+    """Ticked, the row's definition is applied and the destination added since stays: nothing silently undone."""
+    content = stale_export_of_sent_email("Handed to the recipient's server.")
+    preview = upload(editor, content, on_top=True)
+    done = confirm(editor, preview)
+    assert "Import finished" in text_of(done.content.decode())
+    sent = Activity.objects.get(slug="sent-email")
+    assert sent.definition == "Handed to the recipient's server."
+    assert list(sent.destinations.values_list("slug", flat=True)) == ["webhook"]
+    assert sent.history.first().history_change_reason == "Import of activities.csv"
+
+
+def test_a_stale_row_the_file_did_not_change_is_left_alone(editor):
+    """Like an untouched inline row, a stale row that changes nothing never blocks the rest of the file."""
+    original = Activity.objects.get(slug="sent-email").definition
+    content = stale_export_of_sent_email(f'"{original}"')
+    opened = Activity.objects.get(slug="opened-email")
+    content += f"opened-email,Counted once per opening.,,{opened.version}\r\n"
+    done = confirm(editor, upload(editor, content))
+    assert "Import finished" in text_of(done.content.decode())
+    assert Activity.objects.get(slug="opened-email").definition == "Counted once per opening."
+    assert list(Activity.objects.get(slug="sent-email").destinations.values_list("slug", flat=True)) == ["webhook"]
