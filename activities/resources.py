@@ -349,6 +349,15 @@ class ActivityResource(VersionedResource):
         # The row's destinations as loaded (none, if it is new), kept on it and on the preview's copy of it.
         instance.destinations_known = [] if new else list(instance.destinations.all())
 
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        # The row's destinations are compared with those loaded with it: the library would read them again.
+        field = self.fields["destinations"]
+        if field.column_name in row and not import_validation_errors:
+            if {item.pk for item in field.clean(row)} != {item.pk for item in instance.destinations_known}:
+                return False
+            row = {column: value for column, value in row.items() if column != field.column_name}
+        return super().skip_row(instance, original, row, import_validation_errors)
+
     def before_save_instance(self, instance, row, **kwargs):
         super().before_save_instance(instance, row, **kwargs)
         field = self.fields["destinations"]
