@@ -350,8 +350,10 @@ def test_an_import_takes_the_same_queries_for_2_rows_as_for_20(staff_client):
     """
     # A first import fills what a running server keeps from its first one (the admin log's content type...).
     queries_to_import(staff_client, grown_file(1, "first"))
-    assert queries_to_import(staff_client, grown_file(2, "few")) == (21, 35)
-    assert queries_to_import(staff_client, grown_file(20, "many")) == (21, 35)
+    # On PostgreSQL, import-export also moves the id sequence past the new rows: one query more.
+    expected = (21, {"sqlite": 35, "postgresql": 36}[connection.vendor])
+    assert queries_to_import(staff_client, grown_file(2, "few")) == expected
+    assert queries_to_import(staff_client, grown_file(20, "many")) == expected
     written = [
         *Activity.objects.filter(definition__endswith="(many)"),
         *Activity.objects.filter(slug__startswith="many-"),
