@@ -208,12 +208,12 @@ class VersionedResource(resources.ModelResource):
         super().save_instance(instance, is_create, row, **kwargs)
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        self.save_all(self.create_instances, True, result, raise_errors)
+        self.write_all(self.create_instances, True, result, raise_errors)
 
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        self.save_all(self.update_instances, False, result, raise_errors)
+        self.write_all(self.update_instances, False, result, raise_errors)
 
-    def save_all(self, instances, adding, result, raise_errors):
+    def write_all(self, instances, adding, result, raise_errors):
         """Write the rows that change, with their history; a failure (a stale version) refuses the whole file."""
         try:
             if instances:

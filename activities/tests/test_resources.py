@@ -345,8 +345,8 @@ def queries_to_import(client, content):
 def test_an_import_takes_the_same_queries_for_2_rows_as_for_20(staff_client):
     """
     The preview checks every row against one read of the catalog, and the confirmation writes the rows that change
-    in bulk (rows, history entries, destinations), so neither takes a query more per row: a 1,000-row file once
-    took over 8,000 queries to confirm.
+    in bulk (rows, history entries, destinations), so neither takes a query more per row, as both once took
+    several.
     """
     # A first import fills what a running server keeps from its first one (the admin log's content type...).
     queries_to_import(staff_client, grown_file(1, "first"))
