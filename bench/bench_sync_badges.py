@@ -24,7 +24,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 
 from activities.models import Activity, Destination  # noqa: E402
-from activities.tests.conftest import grow_catalog  # noqa: E402
+from activities.tests.helpers import grow_catalog  # noqa: E402
 
 ROUNDS = 200
 

@@ -53,7 +53,7 @@ def main():
     from django.test import Client
     from django.test.utils import override_settings
 
-    from activities.tests.conftest import grow_catalog
+    from activities.tests.helpers import grow_catalog
 
     call_command("migrate", verbosity=0)
     call_command("load_catalog", verbosity=0)

@@ -5,7 +5,7 @@ import pytest
 from django.test.utils import override_script_prefix
 
 from activities.models import Activity, Category
-from activities.tests.conftest import count_queries, grow_catalog
+from activities.tests.helpers import count_queries, grow_catalog
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ from django.db import connection
 from django.test import Client
 
 from activities.models import Activity, Catalog, CatalogVersion, Category
-from activities.tests.conftest import count_queries
 from activities.tests.forms import submit
+from activities.tests.helpers import count_queries
 from activities.tests.public_urls import PUBLIC_URLS
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.test import Client, RequestFactory
 from whitenoise.middleware import WhiteNoiseMiddleware
 
-from activities.tests.conftest import count_queries
+from activities.tests.helpers import count_queries
 from activities.tests.servers import Gunicorn, Nginx, prepared_env, slow_clients, still_open, tcp
 
 pytestmark = pytest.mark.django_db

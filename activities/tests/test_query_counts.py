@@ -1,6 +1,6 @@
 import pytest
 
-from activities.tests.conftest import count_queries, grow_catalog
+from activities.tests.helpers import count_queries, grow_catalog
 
 pytestmark = pytest.mark.django_db
 
