@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from activities.links import slug_url
 from activities.versioning import KeepsOldSlugs, OldSlug, Versioned, VersionedHistory
 
 
@@ -199,7 +198,7 @@ class Category(KeepsOldSlugs, Versioned):
         return self.name
 
     def get_absolute_url(self):
-        return slug_url("activities:category_detail", self.slug)
+        return reverse("activities:category_detail", args=[self.slug])
 
     @property
     def heading(self):
@@ -371,7 +370,7 @@ class Activity(KeepsOldSlugs, Versioned):
         return self.name
 
     def get_absolute_url(self):
-        return slug_url("activities:activity_detail", self.slug)
+        return reverse("activities:activity_detail", args=[self.slug])
 
     def natural_key(self):
         return (self.slug,)
@@ -450,7 +449,7 @@ class Destination(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return slug_url("activities:destination_detail", self.slug)
+        return reverse("activities:destination_detail", args=[self.slug])
 
     def natural_key(self):
         return (self.slug,)
