@@ -489,7 +489,7 @@ class CatalogVersionManager(models.Manager):
 class CatalogVersion(models.Model):
     """
     How often and when the catalog last changed: one row, kept by database triggers on the catalog tables
-    (activities/catalog_version.py), so that every write path counts, raw fixture loads and SQL included.
+    (activities/triggers.py), so that every write path counts, raw fixture loads and SQL included.
     """
 
     ROW = 1
