@@ -3,7 +3,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from activities import diagrams, exports
-from activities.conditional import catalog_page
+from activities.caching import catalog_page
 from activities.filters import ActivityFilter
 from activities.models import Activity, Catalog, Category, Destination, Relation
 from activities.pagination import SearchPaginator
