@@ -234,12 +234,14 @@ class ActivityQuerySet(models.QuerySet):
         siblings = self.filter(category_id=activity.category_id).values("pk")
         previous = siblings.filter(before).order_by("-position", "-name")[:1]
         following = siblings.filter(after).order_by("position", "name")[:1]
+        # Both in one query; `before`, read back as a column, tells them apart.
         found = self.filter(Q(pk__in=previous) | Q(pk__in=following)).values_list("slug", "name", before).order_by()
-        sides = {earlier: self.model(slug=slug, name=name) for slug, name, earlier in found}
+        sides = {is_before: self.model(slug=slug, name=name) for slug, name, is_before in found}
         return sides.get(True), sides.get(False)
 
 
-# Kept by name: a versioned edit that changes destinations writes its one history entry itself (see below).
+# Kept by name: an edit that changes destinations writes its one history entry itself (save_with_destinations,
+# and activities/signals.py for changes made elsewhere).
 activity_history = HistoricalRecords(
     excluded_fields=["version", "updated"], m2m_fields=["destinations"], bases=[VersionedHistory]
 )
@@ -483,7 +485,8 @@ class Synonym(models.Model):
 class CatalogVersionManager(models.Manager):
     def current(self):
         """The catalog's version, or None when no row exists (a flushed database until its next write)."""
-        return self.filter(pk=self.model.ROW).first()
+        # Read on every public request, 304s included: the one row by its key, without first()'s ORDER BY.
+        return next(iter(self.filter(pk=self.model.ROW)), None)
 
 
 class CatalogVersion(models.Model):
