@@ -14,12 +14,14 @@ whatever the request's conditions say (`If-None-Match: *` would otherwise match 
 """
 
 import hashlib
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.middleware.csp import get_nonce
-from django.urls import get_script_prefix
+from django.urls import Resolver404, get_script_prefix, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
@@ -30,9 +32,21 @@ def digest(*parts):
     return hashlib.blake2b("\n".join(parts).encode(errors="backslashreplace"), digest_size=16).hexdigest()
 
 
+def catalog_version(request):
+    """The catalog's version, read once per request (the early 304 and the view may both ask)."""
+    if not hasattr(request, "_catalog_version"):
+        request._catalog_version = CatalogVersion.objects.current()
+    return request._catalog_version
+
+
 def page_key(request):
     """This page as this visitor gets it: None unless an anonymous visitor reads it (GET or HEAD)."""
-    if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+    # Before the authentication middleware has run (the early 304), a visitor with no session is anonymous.
+    if hasattr(request, "user"):
+        signed_in = request.user.is_authenticated
+    else:
+        signed_in = settings.SESSION_COOKIE_NAME in request.COOKIES
+    if request.method not in ("GET", "HEAD") or signed_in:
         return None
     return digest(
         request.scheme,
@@ -73,26 +87,76 @@ def rendered(request, key, version, view, *args, **kwargs):
     return response
 
 
+def cache_version(catalog):
+    # A flushed catalog counts its changes again from one: the time tells such versions apart.
+    return f"{catalog.changes}.{catalog.changed.timestamp()}"
+
+
+def with_validators(request, key, catalog, page):
+    """The 200 `page` with its validators, or the 304 (or 412) that the request's conditions ask for instead."""
+    etag, last_modified = f'"{digest(cache_version(catalog), key)}"', int(catalog.changed.timestamp())
+    page["ETag"], page["Last-Modified"] = etag, http_date(last_modified)
+    return get_conditional_response(request, etag=etag, last_modified=last_modified, response=page)
+
+
+def validated(response):
+    """The headers every answer for a public page carries, 200 or 304."""
+    patch_vary_headers(response, ("Cookie", "HX-Request"))
+    # Browsers and CDNs may keep the page but must ask again before showing it.
+    patch_cache_control(response, no_cache=True)
+    return response
+
+
 def catalog_page(view):
     """A public page: validators from the catalog's version, and its rendering kept until the version changes."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         key = page_key(request)
-        catalog = CatalogVersion.objects.current() if key is not None else None
+        catalog = catalog_version(request) if key is not None else None
         if catalog is None:  # not an anonymous read, or a flushed database until its next write
-            response = view(request, *args, **kwargs)
-        else:
-            # A flushed catalog counts its changes again from one: the time tells such versions apart.
-            version = f"{catalog.changes}.{catalog.changed.timestamp()}"
-            response = rendered(request, key, version, view, *args, **kwargs)
-            if response.status_code == 200:
-                etag, last_modified = f'"{digest(version, key)}"', int(catalog.changed.timestamp())
-                response["ETag"], response["Last-Modified"] = etag, http_date(last_modified)
-                response = get_conditional_response(request, etag=etag, last_modified=last_modified, response=response)
-        patch_vary_headers(response, ("Cookie", "HX-Request"))
-        # Browsers and CDNs may keep the page but must ask again before showing it.
-        patch_cache_control(response, no_cache=True)
-        return response
+            return validated(view(request, *args, **kwargs))
+        response = rendered(request, key, cache_version(catalog), view, *args, **kwargs)
+        if response.status_code == 200:  # a 404 or a 400 is never "not modified"
+            response = with_validators(request, key, catalog, response)
+        return validated(response)
 
+    wrapper.catalog_page = True
     return wrapper
+
+
+class NotModifiedMiddleware:
+    """
+    A 304 for an unchanged public page whose 200 is in the render cache, answered before sessions, CSRF,
+    authentication and messages run (most of what a 304 costs otherwise) for a visitor without a session.
+    Every other request, and any page not kept at this version, goes on through the stack to its view.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        conditional = "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
+        if conditional and settings.EXPLORER_PAGE_CACHE and is_catalog_page(request.path_info):
+            # page_key checks the host, as CommonMiddleware would (a host not allowed answers 400).
+            key = page_key(request)
+            catalog = catalog_version(request) if key is not None else None
+            page = caches["pages"].get(key, version=cache_version(catalog)) if catalog is not None else None
+            if page is not None and (response := with_validators(request, key, catalog, page)).status_code == 304:
+                return validated(response)
+        return self.get_response(request)
+
+
+@lru_cache(maxsize=1024)
+def is_catalog_page(path_info):
+    """Whether a `catalog_page` view serves this path."""
+    try:
+        return getattr(resolve(path_info).func, "catalog_page", False)
+    except Resolver404:
+        return False
+
+
+@receiver(setting_changed)
+def forget_resolved_pages(*, setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        is_catalog_page.cache_clear()
