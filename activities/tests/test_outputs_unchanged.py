@@ -19,7 +19,7 @@ import pytest
 from django.db import connection
 
 from activities.models import Activity
-from activities.tests.conftest import grow_catalog
+from activities.tests.helpers import grow_catalog
 from activities.tests.public_urls import PUBLIC_URLS
 
 OUTPUTS = Path(__file__).parent / "outputs"

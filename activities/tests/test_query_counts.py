@@ -1,6 +1,6 @@
 import pytest
 
-from activities.tests.conftest import count_queries, grow_catalog
+from activities.tests.helpers import count_queries, grow_catalog
 
 pytestmark = pytest.mark.django_db
 
@@ -21,13 +21,14 @@ PAGES = [
     "/activities/?q=activity",
     "/categories/email/?q=activity",
 ]
-MAX_QUERIES = 5
+# A category page reads its lifecycle (its *follows* relations) in a query of its own.
+MAX_QUERIES = 6
 
 
 @pytest.mark.parametrize("url", PAGES)
 def test_query_count_is_bounded_and_constant(client, catalog, django_user_model, url):
     """
-    Every public page runs at most five queries, and the same number at
+    Every public page runs at most six queries, and the same number at
     2,000 activities as at 69: no query per row or per category.
     """
     small = count_queries(client, url)

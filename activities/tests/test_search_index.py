@@ -10,8 +10,8 @@ from django.db import connection
 
 from activities.models import Activity, Category
 from activities.search import BACKENDS, understand
-from activities.tests.conftest import grow_catalog
 from activities.tests.forms import text_of
+from activities.tests.helpers import grow_catalog
 
 pytestmark = pytest.mark.django_db
 

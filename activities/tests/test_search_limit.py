@@ -11,7 +11,7 @@ import pytest
 
 from activities.models import Activity
 from activities.search import NAME_TIER
-from activities.tests.conftest import grow_catalog
+from activities.tests.helpers import grow_catalog
 
 pytestmark = pytest.mark.django_db
 
