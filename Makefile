@@ -68,14 +68,14 @@ bench: bench-search bench-load ## Every benchmark; figures go to BENCHMARKS.md b
 
 bench-load: install-dev ## Load benchmark on loopback (about 5 minutes): gunicorn + whitenoise measured by wrk
 	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="$(BENCH_PACKAGES)"
-	$(BIN)/python bench/load.py $(BENCH_ARGS)
+	$(BIN)/python -m bench.load $(BENCH_ARGS)
 
 db: install ## Migrate, then load the catalog into an empty database (edits are never overwritten)
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py load_catalog
 
 bench-search: install-dev ## Search at 100,000 synthetic activities against the naive scan (SQLite; DATABASE_URL for another engine)
-	$(BIN)/python bench/search_bench.py
+	$(BIN)/python -m bench.search_bench
 
 admin-password: install ## Give the local admin user a new random password, and print it
 	$(BIN)/python manage.py ensure_admin --reset

@@ -282,12 +282,13 @@ class SafeImportExportMixin(ImportExportMixin):
 
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
-            rows = ", ".join(str(row.number) for row in result.invalid_rows) or "see the errors"
+            rows = sorted([row.number for row in result.invalid_rows] + [number for number, _ in result.row_errors()])
+            # Without a row to name, the refusal says itself why: a row saved by someone else as the file was written.
+            why = "; ".join(str(error.error).removesuffix(".") for error in result.base_errors)
+            if rows:
+                why = f"the data changed since the preview and row(s) {', '.join(map(str, rows))} no longer apply"
             self.message_user(
-                request,
-                f"Nothing was imported: the data changed since the preview and row(s) {rows} no longer apply. "
-                "Upload the file again to see a fresh preview.",
-                "error",
+                request, f"Nothing was imported: {why}. Upload the file again to see a fresh preview.", "error"
             )
             return HttpResponseRedirect(reverse("admin:{}_{}_import".format(*self.get_model_info())))
         return super().process_result(result, request)

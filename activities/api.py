@@ -20,7 +20,6 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import generics, serializers
 
 from activities.filters import ActivityFilter
-from activities.links import slug_url
 from activities.models import Activity, Category
 
 
@@ -32,7 +31,7 @@ class PageField(serializers.CharField):
         super().__init__(source="slug", read_only=True, **kwargs)
 
     def to_representation(self, value):
-        return slug_url(self.view_name, value)
+        return reverse(self.view_name, args=[value])
 
 
 # A ModelSerializer over dict rows, whose fields are built from the model once per process. (A comment, not a

@@ -5,7 +5,7 @@ from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from activities import api
-from activities.conditional import catalog_page
+from activities.caching import catalog_page
 
 app_name = "api"
 

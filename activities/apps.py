@@ -6,6 +6,6 @@ class ActivitiesConfig(AppConfig):
     name = "activities"
 
     def ready(self):
-        from activities import sqlite_triggers
+        from activities import signals, triggers  # noqa: F401 (signals connects its receivers)
 
-        post_migrate.connect(sqlite_triggers.restore, sender=self)
+        post_migrate.connect(triggers.restore, sender=self)

@@ -1,6 +1,7 @@
 """Pictures of the catalog, laid out from data: lifecycle diagrams and the home page's overview.
 
-Each function returns plain numbers for an SVG template to draw; nothing here is hand-drawn.
+Each function returns plain numbers for the templates in templates/activities/diagrams/ to draw; nothing here
+is hand-drawn, and no markup is written here.
 Positions are SVG presentation attributes, never inline styles, and colours come from the stylesheet.
 """
 
@@ -41,18 +42,37 @@ class Node:
         return self.y + NODE_HEIGHT / 2
 
 
+def plain(number):
+    """A whole number as an int, so that path data reads "23", not "23.0"."""
+    return int(number) if float(number).is_integer() else number
+
+
 @dataclass
 class Edge:
+    """An arrow from the right edge of the earlier node to the left edge of the later one, curving at `middle`."""
+
     earlier: Node
     later: Node
 
     @property
-    def path(self):
-        """A curve from the right edge of the earlier node to the left edge of the later one."""
-        x1, y1 = self.earlier.x + self.earlier.width, self.earlier.y + NODE_HEIGHT / 2
-        x2, y2 = self.later.x - 4, self.later.y + NODE_HEIGHT / 2
-        middle = (x1 + x2) / 2
-        return f"M{x1:g} {y1:g} C{middle:g} {y1:g} {middle:g} {y2:g} {x2:g} {y2:g}"
+    def x1(self):
+        return plain(self.earlier.x + self.earlier.width)
+
+    @property
+    def y1(self):
+        return plain(self.earlier.y + NODE_HEIGHT / 2)
+
+    @property
+    def x2(self):
+        return plain(self.later.x - 4)
+
+    @property
+    def y2(self):
+        return plain(self.later.y + NODE_HEIGHT / 2)
+
+    @property
+    def middle(self):
+        return plain((self.x1 + self.x2) / 2)
 
 
 @dataclass

@@ -1,13 +1,11 @@
-"""Mark a search's words in names and definitions, escaping the text first: definitions are data, never HTML."""
+"""Mark a search's words in names and definitions, escaping the text: definitions are data, never HTML."""
 
 import re
 from functools import lru_cache
-from html import escape
 
-from django.utils.safestring import SafeString
+from django.utils.html import format_html, format_html_join
 
 from activities.search import normalise
-from activities.templatetags import escaped
 
 PIECES = re.compile(r"([^\W_]+)|([\W_]+)")
 SNIPPET_WORDS = 40
@@ -29,32 +27,22 @@ def words_to_mark(query):
 
 
 def marked(text, wanted, limit=None):
-    """Escaped text with <mark> around the wanted words, cut to about `limit` words around the first match."""
-    text = str(text)
-    # Without a search, only a text of more than 2 * limit pieces (words and gaps, a character or more each)
-    # is cut: a shorter one, most definitions, is escaped whole without being split.
-    if not wanted and not (limit and len(text) > 2 * limit):
-        return escaped(text)
-    pieces = PIECES.findall(text)
-    if not wanted and len(pieces) <= 2 * limit:
-        return escaped(text)
-    hits = [index for index, (word, _) in enumerate(pieces) if word and is_match(word, wanted)]
-    start, end, before, after = 0, len(pieces), "", ""
+    """
+    The text, escaped, with <mark> around the wanted words; with a `limit`, a text of more than about `limit`
+    words is cut to that many around the first match, an ellipsis saying where.
+    """
+    pieces = PIECES.findall(str(text))  # words and the gaps between them, the whole text in order
+    hits = {index for index, (word, _) in enumerate(pieces) if word and wanted and is_match(word, wanted)}
+    start, end = 0, len(pieces)
     if limit and len(pieces) > 2 * limit:
-        start = max(0, (hits[0] if hits else 0) - limit // 2)
+        start = max(0, min(hits, default=0) - limit // 2)
         end = min(len(pieces), start + 2 * limit)
-        before, after = ("… " if start else ""), (" …" if end < len(pieces) else "")
-    # Escaping each stretch between marks once, with the standard library's escape (which Django's
-    # wraps), instead of Django's once per word: that was most of a category page's rendering time.
-    hits, html, stretch = set(hits), [], []
-    for index, (word, gap) in enumerate(pieces[start:end], start):
-        if index in hits:
-            html += [escape("".join(stretch)), f"<mark>{escape(word)}</mark>"]
-            stretch = []
-        else:
-            stretch.append(word or gap)
-    html.append(escape("".join(stretch)))
-    return SafeString(before + "".join(html) + after)  # every piece is escaped above
+    shown = (
+        format_html("<mark>{}</mark>", word) if index in hits else word or gap
+        for index, (word, gap) in enumerate(pieces[start:end], start)
+    )
+    text = format_html_join("", "{}", ((piece,) for piece in shown))
+    return format_html("{}{}{}", "… " if start else "", text, " …" if end < len(pieces) else "")
 
 
 @lru_cache(maxsize=65536)

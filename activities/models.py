@@ -1,16 +1,9 @@
-from datetime import UTC, datetime
-from typing import NamedTuple
-
-from django.db import connections, models, transaction
-from django.db.models import Count, F, Func, Q
+from django.db import models, transaction
+from django.db.models import Count, OuterRef, Q, StringAgg, Subquery, Value
 from django.db.models.functions import Greatest, Least, Lower
-from django.db.models.signals import m2m_changed
-from django.dispatch import receiver
 from django.urls import reverse
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from activities.links import slug_url
 from activities.search import search
 from activities.versioning import KeepsOldSlugs, OldSlug, Versioned, VersionedHistory
 
@@ -28,49 +21,10 @@ class Catalog(models.Model):
         return self.title
 
 
-EDGE_FIELDS = ("id", "slug", "name", "position")
 FACET_INDEX = "activities_activity_facet"
 
 
 class CategoryQuerySet(models.QuerySet):
-    def with_lifecycle(self, slug):
-        """
-        The category with this slug (None if there is none), with `lifecycle`: its *follows* relations between
-        its own activities, as unsaved Relations with their two activities, read in the same statement.
-        """
-        # Plain SQL: a category row per relation (or one row with nulls). The ORM version of this, a JSON
-        # subquery, cost more to build than all the category page's other queries together.
-        quote = connections[self.db].ops.quote_name
-        category, relation, activity = (quote(model._meta.db_table) for model in (Category, Relation, Activity))
-        columns = [field.column for field in Category._meta.concrete_fields]
-        ends = [f"{end}.{quote(name)}" for end in ("earlier", "later") for name in EDGE_FIELDS]
-        sql = (
-            f"SELECT {', '.join(f'category.{quote(column)}' for column in columns)}, {', '.join(ends)}"
-            f" FROM {category} category LEFT JOIN ({relation} relation"
-            f" JOIN {activity} later ON later.id = relation.from_activity_id"
-            f" JOIN {activity} earlier ON earlier.id = relation.to_activity_id)"
-            " ON relation.kind = %s AND later.category_id = category.id AND earlier.category_id = category.id"
-            " WHERE category.slug = %s ORDER BY relation.id"
-        )
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(sql, [Relation.Kind.FOLLOWS, slug])
-            rows = cursor.fetchall()
-        if not rows:
-            return None
-        found = Category.from_db(self.db, columns, rows[0][: len(columns)])
-        found.lifecycle = []
-        for row in rows:
-            earlier, later = row[len(columns) : len(columns) + len(EDGE_FIELDS)], row[len(columns) + len(EDGE_FIELDS) :]
-            if earlier[0] is not None:
-                found.lifecycle.append(
-                    Relation(
-                        kind=Relation.Kind.FOLLOWS,
-                        from_activity=Activity(**dict(zip(EDGE_FIELDS, later, strict=True))),
-                        to_activity=Activity(**dict(zip(EDGE_FIELDS, earlier, strict=True))),
-                    )
-                )
-        return found
-
     def with_activity_counts(self):
         """Annotate each category with `activity_count`, in one query, in display order."""
         return self.annotate(activity_count=Count("activities")).order_by(*self.model._meta.ordering)
@@ -102,7 +56,7 @@ class Category(KeepsOldSlugs, Versioned):
         return self.name
 
     def get_absolute_url(self):
-        return slug_url("activities:category_detail", self.slug)
+        return reverse("activities:category_detail", args=[self.slug])
 
     @property
     def heading(self):
@@ -110,34 +64,10 @@ class Category(KeepsOldSlugs, Versioned):
         return f"{self.name} activities"
 
 
-class DestinationSlugs(Func):
-    """The space-separated slugs of the destinations an activity syncs to, as a correlated subquery."""
-
-    # One expression around the activity's id, not a Subquery of a grouped QuerySet: the same SQL, but
-    # building and resolving that QuerySet for every list and category page cost more than running it.
-    output_field = models.TextField()
-
-    def as_sql(self, compiler, connection, aggregate="STRING_AGG", **extra_context):
-        quote = connection.ops.quote_name
-        links, destinations = (quote(model._meta.db_table) for model in (Activity.destinations.through, Destination))
-        template = (
-            f"(SELECT {aggregate}(destination.slug, ' ') FROM {links} link JOIN {destinations} destination"
-            " ON destination.id = link.destination_id WHERE link.activity_id = %(expressions)s)"
-        )
-        return super().as_sql(compiler, connection, template=template, **extra_context)
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, aggregate="GROUP_CONCAT", **extra_context)
-
-
 class ActivityQuerySet(models.QuerySet):
     def in_category(self, slug):
         """Activities of the category with this slug."""
         return self.filter(category__slug=slug)
-
-    def of_kind(self, kind):
-        """Activities of one kind: system or custom."""
-        return self.filter(kind=kind)
 
     def search(self, text, limit=None):
         """Activities matching a free-text query, best match first; a limit bounds the ranking of broad queries."""
@@ -158,24 +88,15 @@ class ActivityQuerySet(models.QuerySet):
 
     def with_destination_slugs(self):
         """Annotate `destination_slugs` (space-separated) in the same query: badges without a query per row."""
-        return self.annotate(destination_slugs=DestinationSlugs("pk"))
+        links = Activity.destinations.through.objects.filter(activity=OuterRef("pk")).values("activity")
+        slugs = links.annotate(slugs=StringAgg("destination__slug", Value(" "))).values("slugs")
+        return self.annotate(destination_slugs=Subquery(slugs))
 
     def sync_counts_by_category(self):
         """How many of these activities sync to each destination, per category: {(category_id, destination_id): n}."""
-        # Plain SQL around the activities' own query: the ORM's grouped join cost more to build than to run.
-        quote = connections[self.db].ops.quote_name
-        sql, params = self.order_by().values("pk").query.sql_with_params()
-        links, activities = (
-            quote(table) for table in (Activity.destinations.through._meta.db_table, Activity._meta.db_table)
-        )
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(
-                f"SELECT activity.category_id, link.destination_id, COUNT(*) FROM {links} link"
-                f" JOIN {activities} activity ON activity.id = link.activity_id"
-                f" WHERE link.activity_id IN ({sql}) GROUP BY activity.category_id, link.destination_id",
-                params,
-            )
-            return {(category_id, destination_id): n for category_id, destination_id, n in cursor.fetchall()}
+        links = Activity.destinations.through.objects.filter(activity__in=self.order_by().values("pk"))
+        counts = links.values_list("activity__category", "destination").annotate(n=Count("pk")).order_by()
+        return {(category_id, destination_id): n for category_id, destination_id, n in counts}
 
     def add_destinations(self, destinations):
         """Add these destinations to every activity here, one activity at a time so history sees each change."""
@@ -194,23 +115,20 @@ class ActivityQuerySet(models.QuerySet):
 
     def neighbours_of(self, activity):
         """The (previous, next) activities around this one in its category's order, as unsaved copies for a link."""
-        # Plain SQL: one statement, two indexed LIMIT 1 lookups (index: category, position). Through the ORM,
-        # the four correlated subqueries this replaced cost more to build than the rest of the page's queries.
-        table = connections[self.db].ops.quote_name(self.model._meta.db_table)
-        sides = [
-            f"SELECT '{side}' AS side, slug, name FROM (SELECT slug, name FROM {table} WHERE category_id = %s"
-            f" AND (position {op} %s OR (position = %s AND name {op} %s))"
-            f" ORDER BY position {order}, name {order} LIMIT 1) {side}"
-            for side, op, order in (("previous", "<", "DESC"), ("next", ">", "ASC"))
-        ]
-        around = [activity.category_id, activity.position, activity.position, activity.name]
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(sides), around * 2)
-            found = {side: self.model(slug=slug, name=name) for side, slug, name in cursor.fetchall()}
-        return found.get("previous"), found.get("next")
+        same_place = Q(position=activity.position)
+        before = Q(position__lt=activity.position) | same_place & Q(name__lt=activity.name)
+        after = Q(position__gt=activity.position) | same_place & Q(name__gt=activity.name)
+        siblings = self.filter(category_id=activity.category_id).values("pk")
+        previous = siblings.filter(before).order_by("-position", "-name")[:1]
+        following = siblings.filter(after).order_by("position", "name")[:1]
+        # Both in one query; `before`, read back as a column, tells them apart.
+        found = self.filter(Q(pk__in=previous) | Q(pk__in=following)).values_list("slug", "name", before).order_by()
+        sides = {is_before: self.model(slug=slug, name=name) for slug, name, is_before in found}
+        return sides.get(True), sides.get(False)
 
 
-# Kept by name: a versioned edit that changes destinations writes its one history entry itself (see below).
+# Kept by name: an edit that changes destinations writes its one history entry itself (save_with_destinations,
+# and activities/signals.py for changes made elsewhere).
 activity_history = HistoricalRecords(
     excluded_fields=["version", "updated"], m2m_fields=["destinations"], bases=[VersionedHistory]
 )
@@ -260,7 +178,7 @@ class Activity(KeepsOldSlugs, Versioned):
         return self.name
 
     def get_absolute_url(self):
-        return slug_url("activities:activity_detail", self.slug)
+        return reverse("activities:activity_detail", args=[self.slug])
 
     def natural_key(self):
         return (self.slug,)
@@ -320,19 +238,13 @@ class Destination(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return slug_url("activities:destination_detail", self.slug)
+        return reverse("activities:destination_detail", args=[self.slug])
 
     def natural_key(self):
         return (self.slug,)
 
 
 class RelationQuerySet(models.QuerySet):
-    def involving(self, activity):
-        """Relations with this activity at either end, with both activities fetched in the same query."""
-        return self.filter(Q(from_activity=activity) | Q(to_activity=activity)).select_related(
-            "from_activity", "to_activity"
-        )
-
     def as_seen_from(self, activity):
         """(label, other activity) pairs as they read on this activity's page, grouped by label."""
         # Plain rows, not three model instances per relation: the page needs a label, a name and a link.
@@ -351,9 +263,13 @@ class RelationQuerySet(models.QuerySet):
             pairs.append((Relation.label(kind, entered_here), Activity(slug=slug, name=name)))
         return sorted(pairs, key=lambda pair: (pair[0], pair[1].name))
 
-    def follows(self):
-        """Only the *follows* relations: the edges of a lifecycle."""
-        return self.filter(kind=Relation.Kind.FOLLOWS)
+    def lifecycle_of(self, category):
+        """The *follows* relations between this category's own activities, both activities fetched with them."""
+        return (
+            self.filter(kind=Relation.Kind.FOLLOWS, from_activity__category=category, to_activity__category=category)
+            .select_related("from_activity", "to_activity")
+            .order_by("pk")
+        )
 
 
 class Relation(models.Model):
@@ -434,35 +350,17 @@ class Synonym(models.Model):
         return [self.term, *(part.strip() for part in self.equivalents.split(",") if part.strip())]
 
 
-class Version(NamedTuple):
-    """A reading of the catalog's version: a tuple costs a 304 less than a model instance would."""
-
-    changes: int
-    changed: datetime
-
-
 class CatalogVersionManager(models.Manager):
     def current(self):
         """The catalog's version, or None when no row exists (a flushed database until its next write)."""
-        # Every public request asks, 304s included: plain SQL, without building a QuerySet, costs a
-        # twentieth of the ORM's query.
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(f"SELECT changes, changed FROM {self.model._meta.db_table} WHERE id = %s", [self.model.ROW])
-            row = cursor.fetchone()
-        if row is None:
-            return None
-        changes, changed = row
-        if isinstance(changed, str):
-            changed = datetime.fromisoformat(changed)
-        if timezone.is_naive(changed):
-            changed = timezone.make_aware(changed, UTC)
-        return Version(changes, changed)
+        # Read on every public request, 304s included: the one row by its key, without first()'s ORDER BY.
+        return next(iter(self.filter(pk=self.model.ROW)), None)
 
 
 class CatalogVersion(models.Model):
     """
     How often and when the catalog last changed: one row, kept by database triggers on the catalog tables
-    (activities/catalog_version.py), so that every write path counts, raw fixture loads and SQL included.
+    (activities/triggers.py), so that every write path counts, raw fixture loads and SQL included.
     """
 
     ROW = 1
@@ -526,46 +424,3 @@ class ActivityOldSlug(OldSlug):
 
 class CategoryOldSlug(OldSlug):
     row = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="old_slugs")
-
-
-@receiver(m2m_changed, sender=Activity.destinations.through)
-def destinations_change_is_an_edit(sender, instance, action, reverse, pk_set, **kwargs):
-    """
-    A change of destinations made outside `save_with_destinations` (the shell, a script, the destination's
-    side of the relation) is still an edit of each activity it touches: it raises their version and "Last
-    updated", so no form opened before it can undo it, and history records each with a reason.
-    """
-    if hasattr(instance, "skip_history_when_saving") and not hasattr(instance, "_changing_activities"):
-        return  # inside save_with_destinations, which records the edit itself
-    if action in ("pre_add", "pre_remove", "pre_clear"):
-        changed = changed_activity_ids(sender, instance, action, reverse, pk_set)
-        # History is written below from each activity as stored, not from simple-history's copy in memory.
-        instance.skip_history_when_saving = True
-        instance._changing_activities = changed
-        if changed:
-            Activity.objects.filter(pk__in=changed).update(version=F("version") + 1, updated=timezone.now())
-            if not reverse:
-                instance.version += 1
-    elif hasattr(instance, "_changing_activities"):
-        changed = instance._changing_activities
-        del instance.skip_history_when_saving, instance._changing_activities
-        if reverse:
-            verb = "added to" if action == "post_add" else "removed from"
-            reason = f"{instance} {verb} its destinations"
-        else:
-            reason = getattr(instance, "_change_reason", None) or "Destinations changed"
-        for activity in Activity.objects.filter(pk__in=changed):
-            activity._change_reason = reason
-            activity._history_user = getattr(instance, "_history_user", None)
-            activity_history.create_historical_record(activity, "~")
-
-
-def changed_activity_ids(links, instance, action, reverse, pk_set):
-    """The activities whose destinations this add, remove or clear really changes."""
-    if action == "pre_add":
-        # Django has already left out the links that exist: these are all new.
-        return set(pk_set) if reverse else ({instance.pk} if pk_set else set())
-    links = links.objects.filter(**{"destination" if reverse else "activity": instance})
-    if pk_set is not None:
-        links = links.filter(**{"activity__in" if reverse else "destination__in": pk_set})
-    return set(links.values_list("activity_id", flat=True))

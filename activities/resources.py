@@ -14,7 +14,9 @@ from collections import defaultdict
 
 from diff_match_patch import diff_match_patch
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import UniqueConstraint
+from django.db.models.functions import Lower
 from django.utils.encoding import force_str
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -22,8 +24,10 @@ from import_export import fields, resources
 from import_export.instance_loaders import CachedInstanceLoader
 
 from activities.cell_widgets import CategorySlugWidget, DestinationSlugs, Text, Timestamp, WholeNumber
+from activities.cells import from_text_cell
 from activities.edits import changes_between, comparable, field_values, version_values
 from activities.models import Activity, Category
+from activities.versioning import save_all, set_related_all
 
 
 def change_reason(file_name):
@@ -33,8 +37,8 @@ def change_reason(file_name):
 
 class DestinationsField(fields.Field):
     """
-    The activity's destinations. They are saved with the rest of the row, as one versioned edit
-    (`Activity.save_with_destinations`), by ActivityResource.do_instance_save: not after it, on their own.
+    The activity's destinations. They are saved with the rest of the row, as one versioned edit with one history
+    entry (ActivityResource.after_save_all): not after it, on their own.
     """
 
     def __init__(self):
@@ -64,7 +68,13 @@ class VersionField(fields.Field):
 
 
 class VersionedResource(resources.ModelResource):
-    """Rows keyed by slug, read cell by cell with refusals in words; each saved row's history names the file."""
+    """
+    Rows keyed by slug, read cell by cell with refusals in words; each saved row's history names the file.
+
+    The confirmed import writes the rows that change once all are read and checked (Meta.use_bulk): new rows
+    in one insert, the others in one update after one check of their versions, their history entries in one
+    more (versioning.save_all), all in the import's one transaction.
+    """
 
     WIDGETS_MAP = {
         **resources.ModelResource.WIDGETS_MAP,
@@ -97,6 +107,12 @@ class VersionedResource(resources.ModelResource):
                 self.rows_by_value[column] = defaultdict(list)
                 for number, value in enumerate(dataset[column], 1):
                     self.rows_by_value[column][str(value or "").strip().casefold()].append(number)
+        # The rows of the catalog that hold one of the file's names (ignoring case), read once for every row's
+        # check. A slug needs no such check: it is the key, so a row's slug is either its own or nobody's.
+        names = dataset["name"] if "name" in (dataset.headers or ()) else ()
+        keys = {from_text_cell(str(name)).lower() for name in names if name is not None}
+        named = self._meta.model._base_manager.annotate(key=Lower("name")).filter(key__in=keys)
+        self.named = dict(named.values_list("key", "pk"))
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}
@@ -191,23 +207,39 @@ class VersionedResource(resources.ModelResource):
             return
         super().save_instance(instance, is_create, row, **kwargs)
 
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        self.write_all(self.create_instances, True, result, raise_errors)
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        self.write_all(self.update_instances, False, result, raise_errors)
+
+    def write_all(self, instances, adding, result, raise_errors):
+        """Write the rows that change, with their history; a failure (a stale version) refuses the whole file."""
+        try:
+            if instances:
+                with transaction.atomic():
+                    self.after_save_all(instances, save_all(instances, adding))
+        except Exception as error:
+            self.handle_import_error(result, error, raise_errors)
+        finally:
+            instances.clear()
+
+    def after_save_all(self, instances, entries):
+        """What else the written rows and their history `entries` hold; nothing more by default."""
+
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
         # The model's check constraints restate its fields' own checks (not blank, one of the choices), which
-        # full_clean runs first; each would cost the row a query more. Unique constraints are checked. Fields
+        # full_clean runs first. Its unique name is checked against the names read in before_import. Fields
         # whose widget has just read the value from the database are not looked up there again.
         found = [name for name in self.READ_FROM_DATABASE if getattr(instance, f"{name}_id", None) is not None]
         exclude = {*errors, *found}
         try:
-            instance.full_clean(exclude=exclude, validate_unique=validate_unique, validate_constraints=False)
+            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
-        for constraint in instance._meta.constraints:
-            if isinstance(constraint, UniqueConstraint):
-                try:
-                    constraint.validate(type(instance), instance, exclude=set(errors))
-                except ValidationError as error:
-                    errors = error.update_error_dict(errors)
+        if "name" not in errors and self.named.get((instance.name or "").lower(), instance.pk) != instance.pk:
+            errors["name"] = [name_taken(instance)]
         if errors:
             raise ValidationError(errors)
 
@@ -249,6 +281,12 @@ MARKUP = {
 }
 
 
+def name_taken(instance):
+    """The refusal of a name another row holds (ignoring case): the model's unique constraint's message."""
+    [unique] = [constraint for constraint in instance._meta.constraints if isinstance(constraint, UniqueConstraint)]
+    return unique.get_violation_error_message()
+
+
 def missing_columns(missing, dataset):
     found = ", ".join(f"“{header}”" for header in dataset.headers or ()) or "none"
     names = ", ".join(f"“{column}”" for column in missing)
@@ -268,6 +306,7 @@ class CategoryResource(VersionedResource):
         skip_unchanged = True
         report_skipped = False
         use_transactions = True
+        use_bulk = True
 
 
 class ActivityResource(VersionedResource):
@@ -299,6 +338,7 @@ class ActivityResource(VersionedResource):
         skip_unchanged = True
         report_skipped = False
         use_transactions = True
+        use_bulk = True
         # The file's activities, read in one query (their categories and destinations with them).
         instance_loader_class = CachedInstanceLoader
 
@@ -309,6 +349,15 @@ class ActivityResource(VersionedResource):
         # The row's destinations as loaded (none, if it is new), kept on it and on the preview's copy of it.
         instance.destinations_known = [] if new else list(instance.destinations.all())
 
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        # The row's destinations are compared with those loaded with it: the library would read them again.
+        field = self.fields["destinations"]
+        if field.column_name in row and not import_validation_errors:
+            if {item.pk for item in field.clean(row)} != {item.pk for item in instance.destinations_known}:
+                return False
+            row = {column: value for column, value in row.items() if column != field.column_name}
+        return super().skip_row(instance, original, row, import_validation_errors)
+
     def before_save_instance(self, instance, row, **kwargs):
         super().before_save_instance(instance, row, **kwargs)
         field = self.fields["destinations"]
@@ -318,11 +367,9 @@ class ActivityResource(VersionedResource):
         same = wanted is None or {item.pk for item in wanted} == {item.pk for item in instance.destinations_known}
         instance.imported_destinations = None if same else wanted
 
-    def do_instance_save(self, instance, is_create):
-        if instance.imported_destinations is None:
-            return super().do_instance_save(instance, is_create)
-        instance.save_with_destinations(instance.imported_destinations, force_insert=is_create)
-        instance.destinations_known = instance.imported_destinations
+    def after_save_all(self, instances, entries):
+        wanted = [instance.imported_destinations for instance in instances]
+        set_related_all(instances, entries, "destinations", wanted)
 
     def filter_export(self, queryset, **kwargs):
         return super().filter_export(queryset, **kwargs).with_destination_slugs()

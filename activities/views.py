@@ -3,7 +3,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from activities import diagrams, exports, facets
-from activities.conditional import catalog_page
+from activities.caching import catalog_page
 from activities.filters import ActivityFilter
 from activities.models import Activity, Catalog, Category, Destination, Relation
 from activities.pagination import SearchPaginator
@@ -45,7 +45,7 @@ def home(request):
 @catalog_page
 def category_detail(request, slug):
     """One category's activities, narrowed by the same FilterSet as the full list."""
-    category = Category.objects.with_lifecycle(slug)
+    category = Category.objects.filter(slug=slug).first()
     if category is None:
         return moved_or_404(request, Category, slug, "No category has this address.")
     activity_filter = ActivityFilter(request.GET, queryset=Activity.objects.in_category(slug))
@@ -60,7 +60,7 @@ def category_detail(request, slug):
             "activities": activities,
             "destinations": destinations,
             "destination_choices": destination_choices,
-            "lifecycle": diagrams.lifecycle(category.lifecycle),
+            "lifecycle": diagrams.lifecycle(Relation.objects.lifecycle_of(category)),
         },
     )
 

@@ -1,7 +1,7 @@
 """
 How long the admin's import takes for a 1,000-row file: the preview, then the confirmation.
 
-Usage: .venv/bin/python bench/admin_import.py [--rows 1000] [--format csv] [--repeat 3]
+Usage: .venv/bin/python -m bench.admin_import [--rows 1000] [--format csv] [--repeat 3]
 
 Builds a throw-away SQLite database (or uses DATABASE_URL), loads the catalog (69 activities) and signs in
 as staff. The file is the admin's own export with every definition edited, plus new custom activities up
@@ -14,7 +14,6 @@ busy machine the wall-clock time varies with the other work, the CPU time much l
 import argparse
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -76,7 +75,6 @@ def main():
     parser.add_argument("--format", default="csv", choices=("csv", "json", "xlsx"))
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     if "DATABASE_URL" not in os.environ:
         os.environ["DATABASE_URL"] = f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite3'}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "explorer.settings")

@@ -1,9 +1,9 @@
 """
 Editors saving at once through the admin's rendered change form, against gunicorn as `make run` serves it.
 
-    .venv/bin/python bench/concurrent_saves.py                     # SQLite file in a temporary directory
-    DATABASE_URL=postgres://… .venv/bin/python bench/concurrent_saves.py
-    .venv/bin/python bench/concurrent_saves.py --editors 2 4 --seconds 20
+    .venv/bin/python -m bench.concurrent_saves                     # SQLite file in a temporary directory
+    DATABASE_URL=postgres://… .venv/bin/python -m bench.concurrent_saves
+    .venv/bin/python -m bench.concurrent_saves --editors 2 4 --seconds 20
 
 Each editor signs in with an account of their own and, for `--seconds`, opens the change page of an
 activity of their own, types a new definition and presses Save, over and over. A save is "saved" when
@@ -21,10 +21,8 @@ import threading
 import time
 from pathlib import Path
 
-from servers import ROOT, Gunicorn, manage, prepared_env
-
-sys.path.insert(0, str(ROOT))
 from activities.tests.servers import AdminEditor
+from bench.servers import Gunicorn, manage, prepared_env
 
 PASSWORD = "a-long-bench-password"
 

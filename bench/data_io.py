@@ -1,7 +1,7 @@
 """
 How the JSON API and the exports scale, against the HTML list as the baseline, in one run.
 
-Usage: .venv/bin/python bench/data_io.py [--repeat 30]
+Usage: .venv/bin/python -m bench.data_io [--repeat 30]
 
 Builds a throw-away SQLite database, loads the catalog (69 activities), times
 each URL through Django's test client, grows the catalog to 2,000 activities
@@ -12,7 +12,6 @@ list's median at the same size.
 import argparse
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -41,7 +40,6 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     database = Path(tempfile.mkdtemp()) / "bench.sqlite3"
     os.environ["DATABASE_URL"] = f"sqlite:///{database}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "explorer.settings")
@@ -53,7 +51,7 @@ def main():
     from django.test import Client
     from django.test.utils import override_settings
 
-    from activities.tests.conftest import grow_catalog
+    from activities.tests.helpers import grow_catalog
 
     call_command("migrate", verbosity=0)
     call_command("load_catalog", verbosity=0)

@@ -2,7 +2,7 @@
 Load benchmark: the public pages against a static file of similar size, served by the same gunicorn.
 
     make bench                      # SQLite; BENCH_DATABASE_URL=postgres://... for PostgreSQL
-    .venv/bin/python bench/load.py --rounds 3 --duration 5 --connections 64
+    .venv/bin/python -m bench.load --rounds 3 --duration 5 --connections 64
 
 Starts gunicorn (gunicorn.conf.py, production mode behind a pretend TLS-ending load balancer) on a free
 loopback port, twice: once with the render cache, once rendering every request. In each round wrk
@@ -28,7 +28,7 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
-from production import production_env
+from bench.production import production_env
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"

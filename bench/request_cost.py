@@ -1,9 +1,9 @@
 """
 CPU time per request, in one process, through the same WSGI application gunicorn runs.
 
-    .venv/bin/python bench/request_cost.py                 # a table of microseconds of CPU per request
-    .venv/bin/python bench/request_cost.py --rendered --calls   # and Python function calls per request
-    .venv/bin/py-spy record -o profile.svg -- .venv/bin/python bench/request_cost.py --only "list + search"
+    .venv/bin/python -m bench.request_cost                 # a table of microseconds of CPU per request
+    .venv/bin/python -m bench.request_cost --rendered --calls   # and Python function calls per request
+    .venv/bin/py-spy record -o profile.svg -- .venv/bin/python -m bench.request_cost --only "list + search"
 
 CPU time (not wall time) is what the 2-core machine runs out of under load, and other processes on the
 machine barely disturb it, so this is where to look first; bench/load.py then measures the real thing.
@@ -18,12 +18,10 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+from bench.load import PAGES
+from bench.production import count_calls, setup_in_process
 
-from load import PAGES  # noqa: E402
-from production import count_calls, setup_in_process  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def environ(path, headers):

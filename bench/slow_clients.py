@@ -1,8 +1,8 @@
 """
 Slow clients against `make run`'s gunicorn, and against nginx (deploy/nginx.conf) in front of it.
 
-    .venv/bin/python bench/slow_clients.py              # about three minutes; loopback only; stops by itself
-    .venv/bin/python bench/slow_clients.py --seconds 10
+    .venv/bin/python -m bench.slow_clients              # about three minutes; loopback only; stops by itself
+    .venv/bin/python -m bench.slow_clients --seconds 10
 
 Slow clients open a connection and send a request's headers one byte every half second, never finishing
 (slowloris); one that the server closes reconnects at once. Meanwhile ordinary requests (a search page and
@@ -24,7 +24,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from servers import Gunicorn, Nginx, SlowClients, median_ms, ordinary_requests, prepared_env
+from bench.servers import Gunicorn, Nginx, SlowClients, median_ms, ordinary_requests, prepared_env
 
 PATHS = ("/activities/?q=email", "/healthz")
 

@@ -1,8 +1,8 @@
 """
 What the templates cost, page by page: the template rendering alone, apart from the queries and the view.
 
-    .venv/bin/python bench/template_cost.py            # the pages of bench/load.py, plus the unfiltered list
-    .venv/bin/python bench/template_cost.py /activities/?kind=custom hx:/categories/sms/
+    .venv/bin/python -m bench.template_cost            # the pages of bench/load.py, plus the unfiltered list
+    .venv/bin/python -m bench.template_cost /activities/?kind=custom hx:/categories/sms/
 
 Each page is requested once through the test client (production settings, render cache off, the committed
 catalog); the template and the context its view handed over are kept, and that template is rendered again
@@ -14,14 +14,9 @@ same on any machine, so they compare runs made minutes or machines apart). "hx:"
 
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
-from load import PAGES, PROXY_HEADERS  # noqa: E402
-from production import count_calls, setup_in_process  # noqa: E402
+from bench.load import PAGES, PROXY_HEADERS
+from bench.production import count_calls, setup_in_process
 
 RENDERS = 200
 

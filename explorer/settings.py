@@ -97,8 +97,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Next to whitenoise: a 304 for an unchanged public page costs little more than a static file.
-    "activities.conditional.NotModifiedMiddleware",
+    # Next to whitenoise: an unchanged public page's 304 skips the session, CSRF and authentication middleware.
+    "activities.caching.NotModifiedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -297,7 +297,7 @@ if client_ip_header := os.environ.get("DJANGO_CLIENT_IP_HEADER", "").strip():
     AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1"))
 
 EXPLORER_PAGE_CACHE = env_bool("EXPLORER_PAGE_CACHE", default=True)
-# Rendered public pages, keyed by the catalog's version (activities/conditional.py). The version is read
+# Rendered public pages, keyed by the catalog's version (activities/caching.py). The version is read
 # from the database on every request, so an app server can never serve a page older than the catalog;
 # each process keeps its own bounded copy, and nothing is lost when one restarts.
 CACHES = {

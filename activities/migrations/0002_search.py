@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from activities import triggers
+
 # The database keeps the search index current itself (triggers, a generated column), so admin
 # edits, fixture loads, QuerySet.update() and raw SQL are all searchable at once.
 # activities_searchstate.token changes on every write to activities or synonyms: search.py
@@ -18,33 +20,8 @@ SQLITE = [
         name, definition, content='activities_activity', content_rowid='id',
         tokenize='unicode61 remove_diacritics 2', detail='none')""",
     """CREATE VIRTUAL TABLE activities_activity_vocab USING fts5vocab(activities_activity_words, 'row')""",
-    """CREATE TRIGGER activities_activity_search_insert AFTER INSERT ON activities_activity BEGIN
-        INSERT INTO activities_activity_fts (rowid, name, definition) VALUES (new.id, new.name, new.definition);
-        INSERT INTO activities_activity_words (rowid, name, definition) VALUES (new.id, new.name, new.definition);
-        UPDATE activities_searchstate SET token = random();
-    END""",
-    """CREATE TRIGGER activities_activity_search_delete AFTER DELETE ON activities_activity BEGIN
-        INSERT INTO activities_activity_fts (activities_activity_fts, rowid, name, definition)
-            VALUES ('delete', old.id, old.name, old.definition);
-        INSERT INTO activities_activity_words (activities_activity_words, rowid, name, definition)
-            VALUES ('delete', old.id, old.name, old.definition);
-        UPDATE activities_searchstate SET token = random();
-    END""",
-    """CREATE TRIGGER activities_activity_search_update AFTER UPDATE OF id, name, definition ON activities_activity BEGIN
-        INSERT INTO activities_activity_fts (activities_activity_fts, rowid, name, definition)
-            VALUES ('delete', old.id, old.name, old.definition);
-        INSERT INTO activities_activity_words (activities_activity_words, rowid, name, definition)
-            VALUES ('delete', old.id, old.name, old.definition);
-        INSERT INTO activities_activity_fts (rowid, name, definition) VALUES (new.id, new.name, new.definition);
-        INSERT INTO activities_activity_words (rowid, name, definition) VALUES (new.id, new.name, new.definition);
-        UPDATE activities_searchstate SET token = random();
-    END""",
-    *(
-        f"""CREATE TRIGGER activities_synonym_search_{event.lower()} AFTER {event} ON activities_synonym BEGIN
-            UPDATE activities_searchstate SET token = random();
-        END"""
-        for event in ("INSERT", "UPDATE", "DELETE")
-    ),
+    # Each write to an activity reaches both FTS5 tables and the search state (activities/triggers.py).
+    *triggers.SQLITE_SEARCH.values(),
     """INSERT INTO activities_activity_fts (activities_activity_fts) VALUES ('rebuild')""",
     """INSERT INTO activities_activity_words (activities_activity_words) VALUES ('rebuild')""",
 ]

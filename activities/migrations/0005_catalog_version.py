@@ -1,17 +1,17 @@
 from django.db import migrations, models
 from django.utils import timezone
 
-from activities import catalog_version
+from activities import triggers
 
 # Every table whose rows show on a public page. A later table gets its triggers from its own migration,
-# with catalog_version.track("activities_newtable").
+# with triggers.track("activities_newtable").
 CATALOG_TABLES = ("activities_catalog", "activities_category", "activities_activity")
 
 
 def first_version(apps, schema_editor):
     CatalogVersion = apps.get_model("activities", "CatalogVersion")
     CatalogVersion.objects.using(schema_editor.connection.alias).get_or_create(
-        pk=catalog_version.ROW, defaults={"changes": 0, "changed": timezone.now()}
+        pk=triggers.ROW, defaults={"changes": 0, "changed": timezone.now()}
     )
 
 
@@ -30,5 +30,5 @@ class Migration(migrations.Migration):
             ],
         ),
         migrations.RunPython(first_version, migrations.RunPython.noop),
-        catalog_version.track(*CATALOG_TABLES),
+        triggers.track(*CATALOG_TABLES),
     ]

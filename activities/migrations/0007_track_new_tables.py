@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from activities import catalog_version
+from activities import triggers
 
 # The tables added alongside the catalog version: synonyms and the sync plan change what pages show,
 # and history changes what the admin shows.
@@ -20,4 +20,4 @@ class Migration(migrations.Migration):
         ("activities", "0006_destination_history"),
     ]
 
-    operations = [catalog_version.track(*NEW_TABLES)]
+    operations = [triggers.track(*NEW_TABLES)]

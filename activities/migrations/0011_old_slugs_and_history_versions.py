@@ -3,7 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from activities import catalog_version
+from activities import triggers
 
 
 def latest_entries_know_their_version(apps, schema_editor):
@@ -63,5 +63,5 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(latest_entries_know_their_version, migrations.RunPython.noop),
         # Renames change which addresses answer, so they count as catalog changes like any other write.
-        catalog_version.track("activities_activityoldslug", "activities_categoryoldslug"),
+        triggers.track("activities_activityoldslug", "activities_categoryoldslug"),
     ]

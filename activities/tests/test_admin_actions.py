@@ -6,8 +6,8 @@ import pytest
 from django.utils.html import strip_tags
 
 from activities.models import Activity, Category
-from activities.tests.conftest import CHANGELIST, run_action
 from activities.tests.forms import messages_of, post_form, read_form, text_of
+from activities.tests.helpers import CHANGELIST, run_action
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import pytest
 from django.utils.html import strip_tags
 
 from activities.models import Activity, Category, Destination, Relation, Synonym
-from activities.tests.conftest import run_action
 from activities.tests.forms import messages_of, post_form, read_form, text_of
+from activities.tests.helpers import run_action
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from activities.models import Activity, Catalog, Category
-from activities.tests.conftest import count_queries, grow_catalog
+from activities.tests.helpers import count_queries, grow_catalog
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,8 @@ from django.core.management import call_command
 from django.utils.html import strip_tags
 
 from activities.models import Activity, Category
-from activities.tests.conftest import run_action
 from activities.tests.forms import messages_of, post_form, read_form, submit
+from activities.tests.helpers import run_action
 from activities.tests.test_concurrent_edits import concurrent_save  # noqa: F401
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.test import Client, RequestFactory
 from whitenoise.middleware import WhiteNoiseMiddleware
 
-from activities.tests.conftest import count_queries
+from activities.tests.helpers import count_queries
 from activities.tests.servers import Gunicorn, Nginx, prepared_env, slow_clients, still_open, tcp
 
 pytestmark = pytest.mark.django_db
@@ -173,10 +173,10 @@ def test_static_files_have_hashed_names_and_cache_for_a_year(collected_static):
     assert "immutable" in max_age
 
 
-def test_not_modified_before_the_stack_matches_the_views_answer(catalog):
+def test_not_modified_is_the_same_with_or_without_a_session_cookie(catalog):
     """
-    A 304 answered early (no session cookie) carries the same validators and headers as one answered by
-    the view (a visitor with a session cookie but signed out).
+    A signed-out visitor whose browser still sends a session cookie gets the same 304, with the same
+    validators and headers, as a visitor without one.
     """
     etag = Client().get("/categories/email/", secure=True).headers["ETag"]
     early = Client().get("/categories/email/", headers={"If-None-Match": etag}, secure=True)
@@ -200,7 +200,7 @@ def test_if_modified_since_alone_answers_304(catalog):
 
 
 def test_not_modified_checks_the_host(catalog):
-    """The early 304 still refuses a host that ALLOWED_HOSTS does not list."""
+    """A conditional request still refuses a host that ALLOWED_HOSTS does not list."""
     etag = Client().get("/").headers["ETag"]
     response = Client().get("/", headers={"If-None-Match": etag}, HTTP_HOST="evil.example.com")
     assert response.status_code == 400

@@ -19,7 +19,7 @@ import pytest
 from django.db import connection
 
 from activities.models import Activity
-from activities.tests.conftest import grow_catalog
+from activities.tests.helpers import grow_catalog
 from activities.tests.public_urls import PUBLIC_URLS
 
 OUTPUTS = Path(__file__).parent / "outputs"
@@ -63,13 +63,18 @@ FRAGMENT_URLS = (
 # A catalog of 2,000 activities, where a broad search's count stops at the limit.
 GROWN_URLS = (
     "/activities/",
-    "/activities/?q=synthetic",
-    "/activities/?q=synthetic&page=3",
     "/activities/?q=synthetic+activity&category=email",
     "/activities/?q=synthetic&destination=webhook",
+    "/activities/?q=email",
+)
+# Searches that match more than the limit: they rank the first matches the index yields. SQLite's index
+# yields them in row order, always the same; PostgreSQL's in the order rows lie in the table, which earlier
+# writes (even rolled back) change, so there only the figures are compared (tests/search cover the rest).
+CAPPED_URLS = (
+    "/activities/?q=synthetic",
+    "/activities/?q=synthetic&page=3",
     "/activities/?q=synthetic+-email",
     "/api/activities/?q=synthetic",
-    "/activities/?q=email",
 )
 
 
@@ -126,6 +131,11 @@ def test_a_broad_search_on_a_grown_catalog_is_unchanged(client, fixed_catalog):
     grow_catalog(2000)
     Activity.objects.update(updated=FIXED_TIME)
     compare("grown", client, GROWN_URLS)
+    if connection.vendor == "sqlite":
+        compare("grown", client, CAPPED_URLS)
+    else:
+        assert client.get("/api/activities/?q=synthetic").json()["count_capped"] is True
+        assert "1,000+" in normalised(client.get("/activities/?q=synthetic").content.decode())
 
 
 def test_the_urls_are_distinct():

@@ -1,6 +1,6 @@
 import pytest
 from django.test import Client
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 
 from activities.models import Activity, Category, Destination
 
@@ -195,3 +195,25 @@ def test_edit_shows_at_once(client, catalog):
         in client.get(reverse("activities:activity_detail", args=["tag-added"])).content.decode()
     )
     assert "Recorded whenever a tag lands" in client.get("/categories/general/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "link"),
+    [
+        ("/activities/", 'href="/explorer/activities/sent-email/"'),
+        ("/activities/", 'href="/explorer/categories/email/"'),
+        ("/activities/sent-email/", 'href="/explorer/destinations/webhook/"'),
+        ("/api/activities/", '"url":"/explorer/activities/sent-email/"'),
+        ("/api/categories/", '"url":"/explorer/categories/email/"'),
+    ],
+)
+def test_links_follow_the_prefix_the_site_is_mounted_under(client, catalog, url, link):
+    """A deployment that mounts the site under a path gets links under that path, after others were made without."""
+    Activity.objects.get(slug="sent-email").destinations.add(Destination.objects.get(slug="webhook"))
+    assert link.replace("/explorer/", "/") in client.get(url).content.decode()
+    set_script_prefix("/explorer/")
+    try:
+        assert link in client.get(url).content.decode()
+    finally:
+        set_script_prefix("/")
+    assert link not in client.get(url).content.decode()

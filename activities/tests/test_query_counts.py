@@ -1,6 +1,6 @@
 import pytest
 
-from activities.tests.conftest import count_queries, grow_catalog
+from activities.tests.helpers import count_queries, grow_catalog
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +21,7 @@ PAGES = [
     "/activities/?q=activity",
     "/categories/email/?q=activity",
 ]
+# A category page reads its lifecycle (its *follows* relations) in a query of its own.
 MAX_QUERIES = 7
 
 

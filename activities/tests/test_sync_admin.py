@@ -3,8 +3,8 @@ import re
 import pytest
 
 from activities.models import Activity, Destination, Relation
-from activities.tests.conftest import run_action
 from activities.tests.forms import messages_of, pick_from_autocomplete, post_form, read_form, submit, text_of
+from activities.tests.helpers import run_action
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 import pytest
 
 from activities.models import Activity, Destination, Relation
-from activities.tests.conftest import count_queries, grow_catalog
+from activities.tests.helpers import count_queries, grow_catalog
 
 pytestmark = pytest.mark.django_db
 

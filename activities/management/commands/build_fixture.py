@@ -4,7 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from activities.importer import ArticleError, decode, parse_article, to_fixture
+from activities.article import ArticleError, decode, parse_article, to_fixture
 
 SOURCE = settings.BASE_DIR / "fixtures" / "source" / "system-activities.txt"
 TARGET = settings.BASE_DIR / "fixtures" / "catalog.json"

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from activities.importer import ArticleError, decode, load, parse_article
+from activities.article import ArticleError, decode, load, parse_article
 from activities.versioning import StaleEdit
 
 

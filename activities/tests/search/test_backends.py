@@ -11,8 +11,8 @@ from django.db import connection
 from activities.models import Activity, Category
 from activities.search import search, understand
 from activities.search.backends import backend_for
-from activities.tests.conftest import grow_catalog
 from activities.tests.forms import text_of
+from activities.tests.helpers import grow_catalog
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from activities import facets
 from activities.models import Activity
 from activities.search import search
 from activities.search.results import NAME_TIER
-from activities.tests.conftest import grow_catalog
+from activities.tests.helpers import grow_catalog
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,6 @@
 """
-Reads the help article into the catalog.
+The help article, the source of the catalog: read line by line, then written to the catalog (`import_article`)
+or to its fixture (`build_fixture`).
 
 `parse_article` is pure: text in, a ParsedArticle out, or an ArticleError that
 names the line. `load` writes a parsed article in one transaction, upserting by

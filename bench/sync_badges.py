@@ -1,18 +1,15 @@
 """Destination badges on a list page: an annotated subquery against prefetching, against no badges at all.
 
-Run: .venv/bin/python bench/bench_sync_badges.py   (a fresh SQLite file; set DATABASE_URL to try PostgreSQL)
+Run: .venv/bin/python -m bench.sync_badges   (a fresh SQLite file; set DATABASE_URL to try PostgreSQL)
 Builds a 2,000-activity catalog with every activity synced to both destinations, then times fetching
 one list page (50 rows) and one whole category (about 285 rows) three ways, and reports medians.
 """
 
 import os
 import statistics
-import sys
 import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "explorer.settings")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3")
 
@@ -24,7 +21,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 
 from activities.models import Activity, Destination  # noqa: E402
-from activities.tests.conftest import grow_catalog  # noqa: E402
+from activities.tests.helpers import grow_catalog  # noqa: E402
 
 ROUNDS = 200
 

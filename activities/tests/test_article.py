@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 
-from activities.importer import ArticleError, ParsedActivity, decode, load, parse_article
+from activities.article import ArticleError, ParsedActivity, decode, load, parse_article
 from activities.management.commands.build_fixture import TARGET, render_fixture
 from activities.models import Activity, Catalog, Category
 
@@ -34,7 +34,7 @@ Opened email | Recorded when opened. |
 
 
 def article_rows():
-    """(line, name, definition) for every table row of the article, read independently of the importer."""
+    """(line, name, definition) for every table row of the article, read independently of activities/article.py."""
     rows = []
     for number, line in enumerate(ARTICLE.read_text(encoding="utf-8").splitlines(), start=1):
         if "|" in line and not line.startswith(("Activity |", "---")):

@@ -1,0 +1,162 @@
+"""
+The public pages' validators (ETag, Last-Modified) and render cache, both keyed by the catalog's version.
+
+Database triggers change the version on every write to a catalog table (activities/triggers.py), whatever
+the path: the admin, an import, loaddata, QuerySet.update() or raw SQL. So a page kept under one version is
+never served once the catalog has changed, and every app server reads the same version from the database.
+
+A page also depends on who asks and how: staff see an Admin link (so they get no validators and no cached
+copy), htmx asks for a fragment, the API answers JSON or HTML by the Accept header, the query string picks
+the results, and links name the host, scheme and prefix asked for: all of these are in the page's key.
+
+A 304 is only for a page that answers 200: a missing slug or an invalid filter answers its 404 or 400
+whatever the request's conditions say (`If-None-Match: *` would otherwise match any address).
+"""
+
+import hashlib
+from functools import lru_cache, wraps
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.middleware.csp import get_nonce
+from django.urls import Resolver404, get_script_prefix, resolve
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+
+from activities.models import CatalogVersion
+
+
+def digest(*parts):
+    return hashlib.blake2b("\n".join(parts).encode(errors="backslashreplace"), digest_size=16).hexdigest()
+
+
+def catalog_version(request):
+    """The catalog's version, read once per request (the early 304 and the view may both ask)."""
+    if not hasattr(request, "_catalog_version"):
+        request._catalog_version = CatalogVersion.objects.current()
+    return request._catalog_version
+
+
+def page_key(request):
+    """This page as this visitor gets it: None unless an anonymous visitor reads it (GET or HEAD)."""
+    # Before the authentication middleware has run (the early 304), a visitor with no session is anonymous.
+    if hasattr(request, "user"):
+        signed_in = request.user.is_authenticated
+    else:
+        signed_in = settings.SESSION_COOKIE_NAME in request.COOKIES
+    if request.method not in ("GET", "HEAD") or signed_in:
+        return None
+    return digest(
+        request.scheme,
+        request.get_host(),
+        request.headers.get("HX-Request", ""),
+        request.headers.get("Accept", "") if request.path.startswith("/api/") else "",
+        get_script_prefix(),
+        request.path,
+        request.META.get("QUERY_STRING", ""),
+    )
+
+
+def reusable(request, response):
+    """Whether another anonymous visitor may be sent this very response."""
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        # A page that holds a CSRF token or a CSP nonce belongs to one visitor.
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not get_nonce(request)
+    )
+
+
+def rendered(request, key, version, view, *args, **kwargs):
+    """The page kept for this key at this catalog version, or the view's answer (kept if it may be reused)."""
+    pages = caches["pages"]
+    response = pages.get(key, version=version) if settings.EXPLORER_PAGE_CACHE else None
+    if response is None:
+        response = view(request, *args, **kwargs)
+        if settings.EXPLORER_PAGE_CACHE:
+            # The API's answers are rendered after the view returns, by content negotiation: render first,
+            # since rendering may give the page a CSRF token that makes it one visitor's own.
+            if hasattr(response, "render"):
+                response.render()
+            if reusable(request, response):
+                pages.set(key, response, version=version)
+    return response
+
+
+def cache_version(catalog):
+    # A flushed catalog counts its changes again from one: the time tells such versions apart.
+    return f"{catalog.changes}.{catalog.changed.timestamp()}"
+
+
+def with_validators(request, key, catalog, page):
+    """The 200 `page` with its validators, or the 304 (or 412) that the request's conditions ask for instead."""
+    etag, last_modified = f'"{digest(cache_version(catalog), key)}"', int(catalog.changed.timestamp())
+    page["ETag"], page["Last-Modified"] = etag, http_date(last_modified)
+    return get_conditional_response(request, etag=etag, last_modified=last_modified, response=page)
+
+
+def validated(response):
+    """The headers every answer for a public page carries, 200 or 304."""
+    patch_vary_headers(response, ("Cookie", "HX-Request"))
+    # Browsers and CDNs may keep the page but must ask again before showing it.
+    patch_cache_control(response, no_cache=True)
+    return response
+
+
+def catalog_page(view):
+    """A public page: validators from the catalog's version, and its rendering kept until the version changes."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        key = page_key(request)
+        catalog = catalog_version(request) if key is not None else None
+        if catalog is None:  # not an anonymous read, or a flushed database until its next write
+            return validated(view(request, *args, **kwargs))
+        response = rendered(request, key, cache_version(catalog), view, *args, **kwargs)
+        if response.status_code == 200:  # a 404 or a 400 is never "not modified"
+            response = with_validators(request, key, catalog, response)
+        return validated(response)
+
+    wrapper.catalog_page = True
+    return wrapper
+
+
+class NotModifiedMiddleware:
+    """
+    A 304 for an unchanged public page whose 200 is in the render cache, answered before sessions, CSRF,
+    authentication and messages run (most of what a 304 costs otherwise) for a visitor without a session.
+    Every other request, and any page not kept at this version, goes on through the stack to its view.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        conditional = "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
+        if conditional and settings.EXPLORER_PAGE_CACHE and is_catalog_page(request.path_info):
+            # page_key checks the host, as CommonMiddleware would (a host not allowed answers 400).
+            key = page_key(request)
+            catalog = catalog_version(request) if key is not None else None
+            page = caches["pages"].get(key, version=cache_version(catalog)) if catalog is not None else None
+            if page is not None and (response := with_validators(request, key, catalog, page)).status_code == 304:
+                return validated(response)
+        return self.get_response(request)
+
+
+@lru_cache(maxsize=1024)
+def is_catalog_page(path_info):
+    """Whether a `catalog_page` view serves this path."""
+    try:
+        return getattr(resolve(path_info).func, "catalog_page", False)
+    except Resolver404:
+        return False
+
+
+@receiver(setting_changed)
+def forget_resolved_pages(*, setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        is_catalog_page.cache_clear()

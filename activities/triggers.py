@@ -1,0 +1,171 @@
+"""
+The database triggers: the DDL that migrations install, and its repair after a migration on SQLite.
+
+Python signals miss fixture loads, QuerySet.update() and raw SQL; triggers see them all. Two sets live here:
+
+- The catalog version's: every write to a catalog table bumps CatalogVersion, which keys the render cache
+  and the pages' validators (activities/caching.py). A table added to the catalog later gets them from a
+  migration of its own: `operations = [triggers.track("activities_newtable")]`.
+- SQLite's search index's: the FTS5 tables follow every write to the activities, and the search state
+  changes with the activities and the synonyms (installed by migration 0002).
+
+SQLite drops a table's triggers whenever a migration rebuilds that table (Django emulates most ALTER TABLE
+operations on SQLite by copying the table). After every `migrate`, `restore()` creates again any trigger
+that a rebuild dropped, and rebuilds whatever it keeps current, since writes made while it was missing
+went unrecorded.
+"""
+
+from django.apps import apps
+from django.db import connections, migrations
+
+TABLE = "activities_catalogversion"
+ROW = 1
+FUNCTION = "activities_bump_catalog_version"
+
+# An upsert, so that a flushed database (no version row) starts counting again at its next write.
+SQLITE_BUMP = f"""
+    INSERT INTO {TABLE} (id, changes, changed) VALUES ({ROW}, 1, strftime('%Y-%m-%d %H:%M:%f', 'now'))
+    ON CONFLICT (id) DO UPDATE SET changes = {TABLE}.changes + 1, changed = excluded.changed;
+"""
+POSTGRESQL_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO {TABLE} (id, changes, changed) VALUES ({ROW}, 1, clock_timestamp())
+    ON CONFLICT (id) DO UPDATE SET changes = {TABLE}.changes + 1, changed = EXCLUDED.changed;
+    RETURN NULL;
+END
+$$
+"""
+SQLITE_EVENTS = ("insert", "update", "delete")
+
+
+def trigger_name(table, event=""):
+    name = f"{table}_bumps_catalog_version{'_' + event if event else ''}"
+    # PostgreSQL cuts identifiers at 63 bytes, which would lose the suffix that names the trigger's purpose.
+    return name if len(name) <= 63 else name.removeprefix("activities_")
+
+
+def create_sql(vendor, table):
+    """The statements that make every write to `table` bump the catalog version."""
+    if vendor == "postgresql":
+        # One bump per statement, so a bulk update of thousands of rows costs one write, not thousands.
+        return [
+            f"CREATE TRIGGER {trigger_name(table)} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()"
+        ]
+    if vendor == "sqlite":
+        # SQLite has row triggers only.
+        return [
+            f"CREATE TRIGGER {trigger_name(table, event)} AFTER {event.upper()} ON {table} "
+            f"FOR EACH ROW BEGIN {SQLITE_BUMP} END"
+            for event in SQLITE_EVENTS
+        ]
+    raise NotImplementedError(f"No catalog version triggers for the {vendor} database.")
+
+
+def drop_sql(vendor, table):
+    """The statements that undo create_sql."""
+    if vendor == "postgresql":
+        return [f"DROP TRIGGER IF EXISTS {trigger_name(table)} ON {table}"]
+    return [f"DROP TRIGGER IF EXISTS {trigger_name(table, event)}" for event in SQLITE_EVENTS]
+
+
+def _execute(schema_editor, statements):
+    for statement in statements:
+        # No parameters: SQLite's strftime() format would otherwise be read as placeholders.
+        schema_editor.execute(statement, None)
+
+
+def track(*tables):
+    """A migration operation that installs the triggers on `tables` (and removes them when reversed)."""
+
+    def forwards(apps, schema_editor):
+        vendor = schema_editor.connection.vendor
+        if vendor == "postgresql":
+            _execute(schema_editor, [POSTGRESQL_FUNCTION])
+        for table in tables:
+            _execute(schema_editor, create_sql(vendor, table))
+
+    def backwards(apps, schema_editor):
+        for table in tables:
+            _execute(schema_editor, drop_sql(schema_editor.connection.vendor, table))
+
+    return migrations.RunPython(forwards, backwards, elidable=False)
+
+
+SEARCH_TABLE = "activities_activity_fts"
+# SQLite's search triggers by name: each write to an activity is written to both FTS5 tables (the stemmed
+# index and its unstemmed twin, whose vocabulary corrects typos), and changes the search state's token.
+SQLITE_SEARCH = {
+    "activities_activity_search_insert": """CREATE TRIGGER activities_activity_search_insert
+        AFTER INSERT ON activities_activity BEGIN
+        INSERT INTO activities_activity_fts (rowid, name, definition) VALUES (new.id, new.name, new.definition);
+        INSERT INTO activities_activity_words (rowid, name, definition) VALUES (new.id, new.name, new.definition);
+        UPDATE activities_searchstate SET token = random();
+    END""",
+    "activities_activity_search_delete": """CREATE TRIGGER activities_activity_search_delete
+        AFTER DELETE ON activities_activity BEGIN
+        INSERT INTO activities_activity_fts (activities_activity_fts, rowid, name, definition)
+            VALUES ('delete', old.id, old.name, old.definition);
+        INSERT INTO activities_activity_words (activities_activity_words, rowid, name, definition)
+            VALUES ('delete', old.id, old.name, old.definition);
+        UPDATE activities_searchstate SET token = random();
+    END""",
+    "activities_activity_search_update": """CREATE TRIGGER activities_activity_search_update
+        AFTER UPDATE OF id, name, definition ON activities_activity BEGIN
+        INSERT INTO activities_activity_fts (activities_activity_fts, rowid, name, definition)
+            VALUES ('delete', old.id, old.name, old.definition);
+        INSERT INTO activities_activity_words (activities_activity_words, rowid, name, definition)
+            VALUES ('delete', old.id, old.name, old.definition);
+        INSERT INTO activities_activity_fts (rowid, name, definition) VALUES (new.id, new.name, new.definition);
+        INSERT INTO activities_activity_words (rowid, name, definition) VALUES (new.id, new.name, new.definition);
+        UPDATE activities_searchstate SET token = random();
+    END""",
+    **{
+        f"activities_synonym_search_{event}": f"""CREATE TRIGGER activities_synonym_search_{event}
+        AFTER {event.upper()} ON activities_synonym BEGIN
+            UPDATE activities_searchstate SET token = random();
+        END"""
+        for event in SQLITE_EVENTS
+    },
+}
+# What a missing search trigger let fall behind: both FTS5 tables, and the caches keyed by the token.
+SQLITE_SEARCH_REPAIRS = (
+    "INSERT INTO activities_activity_fts (activities_activity_fts) VALUES ('rebuild')",
+    "INSERT INTO activities_activity_words (activities_activity_words) VALUES ('rebuild')",
+    "UPDATE activities_searchstate SET token = random()",
+)
+
+
+def restore(using="default", **kwargs):
+    """Recreate the triggers a table rebuild dropped on SQLite (a post_migrate receiver); returns their names."""
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'table')")
+        existing = set(cursor.fetchall())
+        # {trigger name: (statement, what to repair if it was missing)}, for the migrations applied so far.
+        expected = {}
+        if ("table", SEARCH_TABLE) in existing:
+            expected |= {name: (statement, SQLITE_SEARCH_REPAIRS) for name, statement in SQLITE_SEARCH.items()}
+        if ("table", TABLE) in existing:
+            for table in catalog_tables() & {name for kind, name in existing if kind == "table"}:
+                statements = zip(SQLITE_EVENTS, create_sql("sqlite", table), strict=True)
+                # Writes made while a trigger was missing did not count: count one now.
+                expected |= {trigger_name(table, event): (statement, (SQLITE_BUMP,)) for event, statement in statements}
+        missing = {name: found for name, found in expected.items() if ("trigger", name) not in existing}
+        for statement, _ in missing.values():
+            cursor.execute(statement)
+        for repair in dict.fromkeys(repair for _, repairs in missing.values() for repair in repairs):
+            cursor.execute(repair)
+    return list(missing)
+
+
+def catalog_tables():
+    """Every table of the activities app but the version's own and the search index's: all of them bump the version."""
+    return {
+        model._meta.db_table
+        for model in apps.get_app_config("activities").get_models(include_auto_created=True)
+        if model._meta.db_table != TABLE and model._meta.managed
+    }
