@@ -374,53 +374,13 @@ class CatalogVersion(models.Model):
         return f"catalog version {self.changes} ({self.changed:%Y-%m-%d %H:%M:%S})"
 
 
-class SearchState(models.Model):
-    """One row whose token the search triggers change on every write to activities or synonyms (migration 0002)."""
-
-    token = models.BigIntegerField()
-
-    class Meta:
-        managed = False
-        db_table = "activities_searchstate"
-
-    def __str__(self):
-        return f"search state {self.token}"
-
-
-class ActivitySearchEntry(models.Model):
-    """An activity's row in SQLite's FTS5 index (migrations 0002, 0008), kept by triggers: its rowid is the id."""
-
-    activity = models.OneToOneField(
-        Activity, on_delete=models.DO_NOTHING, primary_key=True, db_column="rowid", related_name="+"
-    )
-    name = models.TextField()
-    definition = models.TextField()
-
-    class Meta:
-        managed = False
-        db_table = "activities_activity_fts"
-
-    def __str__(self):
-        return self.name
-
-
-class SearchWord(models.Model):
-    """A real (unstemmed) word of PostgreSQL's typo vocabulary and how many activities hold it, kept by triggers."""
-
-    word = models.TextField(primary_key=True)
-    documents = models.IntegerField()
-
-    class Meta:
-        managed = False
-        db_table = "activities_searchword"
-
-    def __str__(self):
-        return self.word
-
-
 class ActivityOldSlug(OldSlug):
     row = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="old_slugs")
 
 
 class CategoryOldSlug(OldSlug):
     row = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="old_slugs")
+
+
+# The search index's tables belong to this app; their models live beside the search code that reads them.
+from activities.search import index  # noqa: E402, F401

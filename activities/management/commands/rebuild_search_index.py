@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from activities.models import ActivitySearchEntry, SearchState, SearchWord
+from activities.search.index import ActivitySearchEntry, SearchState, SearchWord
 
 FTS, STATE, WORDS = (model._meta.db_table for model in (ActivitySearchEntry, SearchState, SearchWord))
 # Triggers keep these current; rebuilding is for recovery, e.g. after restoring a copy of the tables.

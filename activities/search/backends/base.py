@@ -6,7 +6,7 @@ syntax of its match expressions and the SQL that reads its index.
 
 from django.db.models.expressions import RawSQL
 
-from activities.models import SearchState
+from activities.search.index import SearchState
 from activities.search.results import NAME_TIER
 from activities.search.spelling import Lexicon, rank_corrections
 

@@ -6,8 +6,8 @@ tsvector of the names alone, and pg_trgm over the vocabulary of real words to fi
 from django.db.models import BooleanField, FloatField
 from django.db.models.expressions import RawSQL
 
-from activities.models import SearchWord
 from activities.search.backends.base import Backend
+from activities.search.index import SearchWord
 
 WORDS = SearchWord._meta.db_table
 

@@ -8,8 +8,8 @@ from contextlib import closing
 
 from django.db.models.sql.constants import INNER
 
-from activities.models import ActivitySearchEntry
 from activities.search.backends.base import Backend
+from activities.search.index import ActivitySearchEntry
 
 NAME_WEIGHT = 10.0
 # The FTS5 index's tokenizer (migration 0008), which also tells which corrections share a stem.

@@ -1,0 +1,53 @@
+"""
+The search index's tables, as unmanaged models so that the ORM and the backends name them by model:
+migrations create them (with triggers that keep them current), Django never alters them.
+"""
+
+from django.db import models
+
+
+class SearchState(models.Model):
+    """One row whose token the search triggers change on every write to activities or synonyms (migration 0002)."""
+
+    token = models.BigIntegerField()
+
+    class Meta:
+        app_label = "activities"
+        managed = False
+        db_table = "activities_searchstate"
+
+    def __str__(self):
+        return f"search state {self.token}"
+
+
+class ActivitySearchEntry(models.Model):
+    """An activity's row in SQLite's FTS5 index (migrations 0002, 0008), kept by triggers: its rowid is the id."""
+
+    activity = models.OneToOneField(
+        "activities.Activity", on_delete=models.DO_NOTHING, primary_key=True, db_column="rowid", related_name="+"
+    )
+    name = models.TextField()
+    definition = models.TextField()
+
+    class Meta:
+        app_label = "activities"
+        managed = False
+        db_table = "activities_activity_fts"
+
+    def __str__(self):
+        return self.name
+
+
+class SearchWord(models.Model):
+    """A real (unstemmed) word of PostgreSQL's typo vocabulary and how many activities hold it, kept by triggers."""
+
+    word = models.TextField(primary_key=True)
+    documents = models.IntegerField()
+
+    class Meta:
+        app_label = "activities"
+        managed = False
+        db_table = "activities_searchword"
+
+    def __str__(self):
+        return self.word
