@@ -6,7 +6,7 @@ choice can be added to those made; a broad search's facets count its first match
 
 from dataclasses import dataclass
 
-from django.db.models import CharField, Count, Func, IntegerField, Q, Subquery, Value
+from django.db.models import CharField, Count, IntegerField, Q, Value
 
 from activities.models import Activity, Category, Destination
 
@@ -107,13 +107,24 @@ def category_counts(counted, kinds_counted):
 
 
 def destination_counts(counted):
-    """Every destination with how many of the `counted` activities sync to it, and how many were counted (`among`)."""
-    among = Activity.objects.filter(pk__in=counted).order_by().values(n=Func("pk", function="COUNT"))
-    return list(
-        Destination.objects.annotate(
-            activity_count=Count("activities", filter=Q(activities__in=counted)), among=Subquery(among)
-        ).order_by(*Destination._meta.ordering)  # a grouped query leaves the model's ordering out
-    )
+    """
+    Every destination in name order, with `activity_count`, how many of the `counted` activities sync to it, and
+    how many were counted. One query, as for the categories: the destinations' rows, the links grouped by
+    destination, and the count of the activities counted (UNION ALL); each reads the counted activities once.
+    """
+    text, number = Value(None, CharField()), Value(None, IntegerField())
+    destinations = Destination.objects.order_by().values_list("pk", "slug", "name", Value(0))
+    # Grouped from the activities' side, so that the counted activities are read once and joined to their links.
+    linked = counted.filter(destinations__isnull=False).order_by().values_list("destinations", text, text)
+    linked = linked.annotate(n=Count("pk"))
+    among = counted.order_by().values_list(number, text, text).annotate(n=Count("pk"))
+    rows = list(destinations.union(linked, among, all=True))
+    counts = {pk: n for pk, slug, _, n in rows if slug is None}
+    listed = []
+    for pk, slug, name, _ in sorted((row for row in rows if row[1] is not None), key=lambda row: row[2]):
+        listed.append(Destination(pk=pk, slug=slug, name=name))
+        listed[-1].activity_count = counts.get(pk, 0)
+    return listed, counts.get(None, 0)
 
 
 def destination_facet(activity_filter):
@@ -121,10 +132,9 @@ def destination_facet(activity_filter):
     The "Synced to" facet: every destination, with its count, and each as a toggle, counted without the
     destination filter itself: (destinations, choices).
     """
-    destinations = destination_counts(counted_without(activity_filter, "destination"))
+    destinations, among = destination_counts(counted_without(activity_filter, "destination"))
     items = [(destination.slug, destination.name, destination.activity_count) for destination in destinations]
     slugs = [destination.slug for destination in chosen(activity_filter, "destination")]
-    among = destinations[0].among if destinations else 0
     return destinations, toggles("destination", items, slugs, capped(activity_filter, among))
 
 
