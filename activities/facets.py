@@ -2,13 +2,44 @@
 The list's facets: every category, kind and destination as a link that toggles it, with how many results
 that choice would give. Each facet counts the activities matching every other filter but not its own, so a
 choice can be added to those made; a broad search's facets count its first matches only (lower bounds, "+").
+
+A page reads all its facets in one query: each facet adds rows of one shared shape to a UNION ALL, so a new
+facet costs no query of its own.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import CharField, Count, IntegerField, Q, Value
 
 from activities.models import Activity, Category, Destination
+
+# The shape every facet's rows share: a tag saying which part a row comes from, then these columns.
+TEXT, NUMBER = CharField(), IntegerField()
+COLUMNS = {"pk": NUMBER, "slug": TEXT, "name": TEXT, "description": TEXT, "position": NUMBER, "kind": TEXT}
+
+
+def shaped(queryset, tag, **columns):
+    """
+    `queryset` as rows of the shared shape: the `columns` given (field names or expressions), NULL for the
+    others. Counted parts add `listed` and `by_kind` with `.annotate()`; parts that count nothing give zeros.
+    """
+    given = [columns.get(name, Value(None, field)) for name, field in COLUMNS.items()]
+    return queryset.order_by().values_list(Value(tag, TEXT), *given)
+
+
+def uncounted(queryset, tag, **columns):
+    return shaped(queryset, tag, **columns).annotate(listed=Value(0), by_kind=Value(0))
+
+
+def read(parts):
+    """Run the parts as one UNION ALL query: the rows of each tag, as dicts of the shared columns."""
+    first, *others = parts
+    rows = defaultdict(list)
+    # Unordered: the first part's model would otherwise order the union by its default ordering.
+    for tag, *values in first.union(*others, all=True).order_by():
+        rows[tag].append(dict(zip([*COLUMNS, "listed", "by_kind"], values, strict=True)))
+    return rows
 
 
 @dataclass(frozen=True)
@@ -74,76 +105,96 @@ class CategoryCount:
     by_kind: dict
 
 
-def category_counts(counted, kinds_counted):
+def category_parts(counted, kinds_counted):
     """
-    Every category in display order, with how many `counted` activities it holds, and of `kinds_counted` per
-    kind. One query: the categories' own rows, then the activities' counts grouped by category and kind
-    (UNION ALL). Grouping the counted activities costs what a search matches; a count joined to every
-    category would read every activity.
+    The categories' own rows, then the `counted` activities grouped by category and kind, with how many of
+    `kinds_counted` each group holds. Grouping the counted activities costs what a search matches; a count
+    joined to every category would read every activity.
     """
-    categories = Category.objects.order_by().values_list("pk", "slug", "name", "position", Value(0), Value(0))
-    columns = ("category", "kind", Value(None, CharField()), Value(None, IntegerField()))
+    categories = uncounted(Category.objects.all(), "category", pk="pk", slug="slug", name="name", position="position")
+    grouped = {"pk": "category", "kind": "kind"}
     if kinds_counted is counted:
         # Without a kind chosen, both counts count the same activities: read them once.
-        counts = counted.order_by().values_list(*columns).annotate(listed=Count("pk"), by_kind=Count("pk"))
+        counts = shaped(counted, "category count", **grouped).annotate(listed=Count("pk"), by_kind=Count("pk"))
     else:
-        both = Activity.objects.filter(Q(pk__in=counted) | Q(pk__in=kinds_counted)).order_by()
-        counts = both.values_list(*columns).annotate(
+        both = Activity.objects.filter(Q(pk__in=counted) | Q(pk__in=kinds_counted))
+        counts = shaped(both, "category count", **grouped).annotate(
             listed=Count("pk", filter=Q(pk__in=counted)), by_kind=Count("pk", filter=Q(pk__in=kinds_counted))
         )
-    rows = list(categories.union(counts, all=True))
-    found = {(category, kind): (listed, by_kind) for category, kind, name, _, listed, by_kind in rows if name is None}
-    ordered = sorted((row for row in rows if row[2] is not None), key=lambda row: (row[3], row[2]))
+    return [categories, counts]
+
+
+def category_counts(rows):
+    """Every category in display order, with its count and its counts per kind, from the rows `read` returned."""
+    found = {(row["pk"], row["kind"]): (row["listed"], row["by_kind"]) for row in rows["category count"]}
     kinds = Activity.Kind.values
     return [
         CategoryCount(
-            slug=slug,
-            name=name,
-            count=sum(found.get((pk, kind), (0, 0))[0] for kind in kinds),
-            by_kind={kind: found.get((pk, kind), (0, 0))[1] for kind in kinds},
+            slug=row["slug"],
+            name=row["name"],
+            count=sum(found.get((row["pk"], kind), (0, 0))[0] for kind in kinds),
+            by_kind={kind: found.get((row["pk"], kind), (0, 0))[1] for kind in kinds},
         )
-        for pk, slug, name, *_ in ordered
+        for row in sorted(rows["category"], key=lambda row: (row["position"], row["name"]))
     ]
 
 
-def destination_counts(counted):
+def destination_parts(counted):
     """
-    Every destination in name order, with `activity_count`, how many of the `counted` activities sync to it, and
-    how many were counted. One query, as for the categories: the destinations' rows, the links grouped by
-    destination, and the count of the activities counted (UNION ALL); each reads the counted activities once.
+    The destinations' rows, the `counted` activities' links grouped by destination (from the activities'
+    side, so that they are read once), and how many activities were counted.
     """
-    text, number = Value(None, CharField()), Value(None, IntegerField())
-    destinations = Destination.objects.order_by().values_list("pk", "slug", "name", Value(0))
-    # Grouped from the activities' side, so that the counted activities are read once and joined to their links.
-    linked = counted.filter(destinations__isnull=False).order_by().values_list("destinations", text, text)
-    linked = linked.annotate(n=Count("pk"))
-    among = counted.order_by().values_list(number, text, text).annotate(n=Count("pk"))
-    rows = list(destinations.union(linked, among, all=True))
-    counts = {pk: n for pk, slug, _, n in rows if slug is None}
-    listed = []
-    for pk, slug, name, _ in sorted((row for row in rows if row[1] is not None), key=lambda row: row[2]):
-        listed.append(Destination(pk=pk, slug=slug, name=name))
-        listed[-1].activity_count = counts.get(pk, 0)
-    return listed, counts.get(None, 0)
+    return [
+        uncounted(Destination.objects.all(), "destination", pk="pk", slug="slug", name="name"),
+        shaped(counted.filter(destinations__isnull=False), "synced", pk="destinations").annotate(
+            listed=Count("pk"), by_kind=Value(0)
+        ),
+        shaped(counted, "counted").annotate(listed=Count("pk"), by_kind=Value(0)),
+    ]
 
 
-def destination_facet(activity_filter):
-    """
-    The "Synced to" facet: every destination, with its count, and each as a toggle, counted without the
-    destination filter itself: (destinations, choices).
-    """
-    destinations, among = destination_counts(counted_without(activity_filter, "destination"))
+def destination_counts(rows):
+    """Every destination in name order with `activity_count`, and how many activities were counted."""
+    synced = {row["pk"]: row["listed"] for row in rows["synced"]}
+    destinations = []
+    for row in sorted(rows["destination"], key=lambda row: row["name"]):
+        destinations.append(Destination(pk=row["pk"], slug=row["slug"], name=row["name"]))
+        destinations[-1].activity_count = synced.get(row["pk"], 0)
+    return destinations, sum(row["listed"] for row in rows["counted"])
+
+
+def destination_choices(activity_filter, rows):
+    """The "Synced to" facet: every destination, with its count, and each as a toggle: (destinations, choices)."""
+    destinations, among = destination_counts(rows)
     items = [(destination.slug, destination.name, destination.activity_count) for destination in destinations]
     slugs = [destination.slug for destination in chosen(activity_filter, "destination")]
     return destinations, toggles("destination", items, slugs, capped(activity_filter, among))
 
 
+def category_page_facets(activity_filter, slug):
+    """
+    A category page's category (None if no category has this slug) and its "Synced to" facet, in one query:
+    (category, destinations, choices).
+    """
+    category = uncounted(
+        Category.objects.filter(slug=slug), "category", pk="pk", slug="slug", name="name", description="description"
+    )
+    rows = read([category, *destination_parts(counted_without(activity_filter, "destination"))])
+    found = rows["category"]
+    category = Category(**{name: found[0][name] for name in ("pk", "slug", "name", "description")}) if found else None
+    return (category, *destination_choices(activity_filter, rows))
+
+
 def facets(activity_filter):
-    """Category, kind and destination choices with their counts; each facet counts every other filter but its own."""
+    """Category, kind and destination choices with their counts, in one query; each counts all filters but its own."""
     counted = counted_without(activity_filter, "category")
     kind = chosen(activity_filter, "kind")
     # With a kind chosen, the kind counts come from the activities of every kind.
-    categories = category_counts(counted, counted_without(activity_filter, "category", "kind") if kind else counted)
+    kinds_counted = counted_without(activity_filter, "category", "kind") if kind else counted
+    rows = read(
+        [*category_parts(counted, kinds_counted), *destination_parts(counted_without(activity_filter, "destination"))]
+    )
+    categories = category_counts(rows)
     slugs = [category.slug for category in chosen(activity_filter, "category")]
     category_choices = toggles(
         "category",
@@ -167,11 +218,11 @@ def facets(activity_filter):
         )
         for value, label in Activity.Kind.choices
     ]
-    destinations, destination_choices = destination_facet(activity_filter)
+    destinations, destination_choice_list = destination_choices(activity_filter, rows)
     return {
         "category": category_choices,
         "kind": kinds,
-        "destination": destination_choices,
-        "active": [choice for choice in (*category_choices, *kinds, *destination_choices) if choice.active],
+        "destination": destination_choice_list,
+        "active": [choice for choice in (*category_choices, *kinds, *destination_choice_list) if choice.active],
         "destinations": destinations,
     }

@@ -45,19 +45,18 @@ def home(request):
 @catalog_page
 def category_detail(request, slug):
     """One category's activities, narrowed by the same FilterSet as the full list."""
-    category = Category.objects.filter(slug=slug).first()
+    activity_filter = ActivityFilter(request.GET, queryset=Activity.objects.in_category(slug))
+    # The category itself comes with the page's facet counts, in their query.
+    category, destinations, destination_choices = facets.category_page_facets(activity_filter, slug)
     if category is None:
         return moved_or_404(request, Category, slug, "No category has this address.")
-    activity_filter = ActivityFilter(request.GET, queryset=Activity.objects.in_category(slug))
-    activities = activity_filter.results().with_destination_slugs()
-    destinations, destination_choices = facets.destination_facet(activity_filter)
     return render(
         request,
         page_or_fragment(request, "activities/category_detail.html", "results"),
         {
             "category": category,
             "filter": activity_filter,
-            "activities": activities,
+            "activities": activity_filter.results().with_destination_slugs(),
             "destinations": destinations,
             "destination_choices": destination_choices,
             "lifecycle": diagrams.lifecycle(Relation.objects.lifecycle_of(category)),

@@ -5,8 +5,7 @@ Search at 100,000 activities: the FTS engine against the naive icontains scan, o
     DATABASE_URL=postgres://... make bench-search  # an empty PostgreSQL database of your choice
 
 Prints p50 and p95 latency for 50 fixed queries (exact, prefix, typo, multi-word), each run the way
-the activity list runs it: the facets (category and kind counts in one grouped query, the "Synced to"
-counts in another), the result count (the search's own, fetched before the page is ranked) and
+the activity list runs it: the facets (category, kind and "Synced to" counts in one query), the result count (the search's own, fetched before the page is ranked) and
 the first page of results (ACTIVITIES_PER_PAGE, 50), through the list's own queryset. A search matching
 more than SEARCH_COUNT_LIMIT (1,000) is counted as "1,000+"; the table says how many each query
 matched and how many the page lists. The naive scan runs the same page, with `icontains` as its search.
@@ -405,7 +404,7 @@ def listed():
 
 
 def search_page(q):
-    """The list page's search: its facets (category and kind, then destination), its count and its first page."""
+    """The list page's search: its facets (in one query), its count and its first page."""
     activity_filter = ActivityFilter({"q": q}, queryset=listed())
     activities = activity_filter.results().with_destination_slugs()
     paginator = SearchPaginator(activities, PAGE, search=activity_filter.searched())
@@ -416,10 +415,10 @@ def search_page(q):
 
 
 def naive_page(q):
-    """The same page with the naive scan as its search: both facets count its matches, then the first page."""
+    """The same page with the naive scan as its search: the facets count its matches, then the first page."""
     matches = naive_matches(listed(), q)
-    facet = facets.category_counts(matches, matches)
-    facets.destination_counts(matches)
+    rows = facets.read([*facets.category_parts(matches, matches), *facets.destination_parts(matches)])
+    facet = facets.category_counts(rows)
     return sum(category.count for category in facet), list(naive(listed(), q).with_destination_slugs()[:PAGE])
 
 

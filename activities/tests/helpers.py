@@ -1,8 +1,10 @@
 """Plain functions the tests share: a bigger catalog, a query counter, and the admin list's actions."""
 
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
+from activities.filters import ActivityFilter
 from activities.models import Activity, Category
 from activities.tests.forms import post_form, read_form
 
@@ -48,3 +50,8 @@ def run_action(client, action, slugs, query=None):
     form.set("_selected_action", list(Activity.objects.filter(slug__in=slugs).values_list("pk", flat=True)))
     form.set("action", action)
     return post_form(client, form, "index", follow=True)
+
+
+def result_count(query):
+    """How many activities the list shows for this query string: what following a facet link gives."""
+    return ActivityFilter(QueryDict(query), queryset=Activity.objects.all()).results().count()

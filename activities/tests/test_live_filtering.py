@@ -1,55 +1,12 @@
 import re
 
 import pytest
-from django.http import QueryDict
 
-from activities import facets
-from activities.filters import ActivityFilter
-from activities.models import Activity, Category
+from activities.tests.helpers import result_count
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def facet_counts(query):
-    choices = facets.facets(ActivityFilter(QueryDict(query), queryset=Activity.objects.all()))
-    return {name: {choice.value: choice.count for choice in choices[name]} for name in ("category", "kind")}
-
-
-def result_count(query):
-    """How many activities the list shows for this query string: what following a facet link gives."""
-    return ActivityFilter(QueryDict(query), queryset=Activity.objects.all()).results().count()
-
-
-def test_facet_counts_follow_the_search(catalog):
-    """With a search, each category counts only its matching activities; categories with none count 0."""
-    counts = facet_counts("q=email")
-    assert counts["category"]["email"] == 15
-    assert counts["category"]["sms"] == 1
-    assert counts["category"]["talk"] == 0
-    assert list(counts["category"]) == list(Category.objects.values_list("slug", flat=True))
-    assert counts["kind"] == {"system": 16, "custom": 0}
-
-
-def test_each_facet_ignores_its_own_filter(catalog):
-    """Choosing a category leaves the other categories' counts as they were, so they can be added; kind follows it."""
-    Activity.objects.filter(slug="sent-sms").update(kind="custom")
-    counts = facet_counts("q=sent&category=email&kind=system")
-    assert counts["category"]["email"] == result_count("q=sent&category=email&kind=system") == 3
-    assert counts["category"]["sms"] == result_count("q=sent&category=sms&kind=system") == 4
-    assert counts["kind"] == {"system": 3, "custom": 0}
-
-
-def test_kind_counts_cover_only_the_chosen_categories(catalog):
-    """Kind counts add up the chosen categories' matches, and every category when none is chosen."""
-    Activity.objects.filter(slug="sent-sms").update(kind="custom")
-    both = result_count("q=sent&category=email&category=sms&kind=system")
-    assert both == 7
-    assert facet_counts("q=sent&category=email&category=sms")["kind"] == {"system": both, "custom": 1}
-    assert facet_counts("q=sent&category=email")["kind"] == {"system": 3, "custom": 0}
-    assert facet_counts("q=sent")["kind"] == {"system": result_count("q=sent&kind=system"), "custom": 1}
-    assert facet_counts("q=sent&category=no-such-category")["kind"] == facet_counts("q=sent")["kind"]
 
 
 def test_facet_links_toggle_one_value_and_keep_the_rest(client, catalog):

@@ -21,7 +21,8 @@ PAGES = [
     "/activities/?q=activity",
     "/categories/email/?q=activity",
 ]
-# A category page reads its lifecycle (its *follows* relations) in a query of its own.
+# A category page reads its lifecycle (its *follows* relations) in a query of its own; every page reads
+# all its facets in one.
 MAX_QUERIES = 7
 
 
