@@ -4,6 +4,10 @@ strategy that keeps a broad search's cost bounded. Each engine (sqlite.py, postg
 syntax of its match expressions and the SQL that reads its index.
 """
 
+import operator
+from functools import reduce
+
+from django.db.models import Case, When
 from django.db.models.expressions import RawSQL
 
 from activities.search.index import SearchState
@@ -80,7 +84,11 @@ class Backend:
         """The queryset without the rows that hold an excluded word."""
         if not query.excluded:
             return queryset
-        return queryset.extra(where=[f"NOT ({self.contains(table)})"], params=[self.excluded(query)])
+        return queryset.exclude(self.holding(self.excluded(query)))
+
+    def holding(self, form):
+        """A condition on the activities: those whose text the match expression `form` finds."""
+        raise NotImplementedError
 
     def clauses(self, query, name_only=False):
         """One match expression per typed word (with its synonyms and corrections) and per quoted phrase."""
@@ -183,8 +191,8 @@ class Backend:
             tiers = [self.form(term.typed, term.prefix) for term in query.terms if term.alternatives and term.exact]
             queryset = self.rank(queryset, table, expression, within)
             if tiers:
-                exact = " + ".join(f"(CASE WHEN {self.contains(table)} THEN 1 ELSE 0 END)" for _ in tiers)
-                queryset = queryset.extra(select={"search_exact": exact}, select_params=tiers)
+                held = [Case(When(self.holding(tier), then=1), default=0) for tier in tiers]
+                queryset = queryset.annotate(search_exact=reduce(operator.add, held))
                 order.append("-search_exact")
             order.append("search_rank")
         queryset = self.without_excluded(queryset, table, query)

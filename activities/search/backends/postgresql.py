@@ -3,20 +3,23 @@ PostgreSQL: a generated, weighted tsvector with a GIN index (the name weight A, 
 tsvector of the names alone, and pg_trgm over the vocabulary of real words to find spelling neighbours.
 """
 
-from django.db.models import BooleanField, FloatField
+from django.contrib.postgres.lookups import SearchVectorExact
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.db.models import F
 from django.db.models.expressions import RawSQL
 
 from activities.search.backends.base import Backend
 from activities.search.index import SearchWord
 
 WORDS = SearchWord._meta.db_table
+TABLE = "activities_activity"
 
 
 class PostgreSQL(Backend):
     # The whole text's GIN index cannot tell a name's words (weight A) apart: a broad prefix rechecked every row.
     names_indexed_apart = True
     # ts_rank weights for D, C, B (definition) and A (name), at most 1 each: the name counts ten times.
-    weights = "{0.01, 0.01, 0.1, 1.0}"
+    weights = [0.01, 0.01, 0.1, 1.0]
     nearest = 24
     ids_matching = "SELECT id FROM activities_activity WHERE search_vector @@ to_tsquery('english', %s)"
 
@@ -51,9 +54,6 @@ class PostgreSQL(Backend):
     def all_of(self, clauses):
         return " & ".join(clauses)
 
-    def contains(self, table):
-        return f"{table}.search_vector @@ to_tsquery('english', %s)"
-
     def name_form(self, form, prefix=False):
         # The name is the tsvector's weight A.
         labels = [f"{word}:A" for word in form]
@@ -68,20 +68,33 @@ class PostgreSQL(Backend):
         if not (name_only and self.clauses(query)):
             return super().read_from_index(queryset, query, name_only)
         # The names' own tsvector and index: the whole text's index cannot tell a name's words (weight A) apart.
-        table = queryset.model._meta.db_table
-        queryset = queryset.extra(
-            where=[f"{table}.search_name @@ to_tsquery('english', %s)"], params=[self.all_of(self.clauses(query))]
-        )
-        return self.without_excluded(queryset, table, query)
+        names = vector("search_name")
+        queryset = queryset.alias(search_name=names).filter(search_name=tsquery(self.all_of(self.clauses(query))))
+        return self.without_excluded(queryset, queryset.model._meta.db_table, query)
+
+    def holding(self, form):
+        return SearchVectorExact(vector(), tsquery(form))
 
     def reading(self, queryset, table, expression):
-        return queryset.extra(where=[self.contains(table)], params=[expression])
+        return queryset.alias(search_vector=vector()).filter(search_vector=tsquery(expression))
 
     def rank(self, queryset, table, expression, within=None):
         """The matches ranked by ts_rank as `search_rank` (negated: the best first), among `within` when given."""
-        vector = f"{table}.search_vector"
-        match, params = f"{vector} @@ to_tsquery('english', %s)", [expression]
         if within:
-            match, params = f"{table}.id IN ({within[0]}) AND {match}", [*within[1], expression]
-        rank = RawSQL(f"-ts_rank('{self.weights}', {vector}, to_tsquery('english', %s))", [expression], FloatField())
-        return queryset.annotate(search_rank=rank).filter(RawSQL(f"({match})", params, BooleanField()))
+            queryset = queryset.filter(pk__in=RawSQL(*within))
+        matched = tsquery(expression)
+        queryset = queryset.alias(search_vector=vector()).filter(search_vector=matched)
+        return queryset.annotate(search_rank=-SearchRank(F("search_vector"), matched, weights=self.weights))
+
+
+def tsquery(expression):
+    """A tsquery of the english configuration from a match expression that the backend built."""
+    return SearchQuery(expression, search_type="raw", config="english")
+
+
+def vector(column="search_vector"):
+    """
+    One of the generated tsvector columns of the activities (migrations 0002 and 0009). The model does not
+    declare them: a GeneratedField's expression must compile on SQLite too, and the text search functions do not.
+    """
+    return RawSQL(f"{TABLE}.{column}", (), output_field=SearchVectorField())

@@ -6,7 +6,8 @@ tenfold, and an unstemmed twin whose vocabulary holds the real words to correct 
 import sqlite3
 from contextlib import closing
 
-from django.db.models.sql.constants import INNER
+from django.db.models import F, FloatField, Func, Q, Value
+from django.db.models.expressions import RawSQL
 
 from activities.search.backends.base import Backend
 from activities.search.index import ActivitySearchEntry
@@ -17,81 +18,23 @@ TOKENIZER = "porter unicode61 remove_diacritics 2"
 FTS = ActivitySearchEntry._meta.db_table
 
 
-class RankedMatches:
+class BM25(Func):
+    """FTS5's bm25() rank of an index row (lower is better), the name weighted NAME_WEIGHT times the definition."""
+
+    function = "bm25"
+    output_field = FloatField()
+
+    def __init__(self, index):
+        super().__init__(index, Value(NAME_WEIGHT), Value(1.0))
+
+
+class Unindexed(Func):
     """
-    An FTS5 search with its ranks, as a derived table joined to the activities: the index is read
-    once, and a LIMIT inside stops the reading early. Django has no API for joining a subquery, but
-    Query.alias_map takes any object with Join's attributes and methods (see django.db.models.sql.datastructures).
+    A unary plus over a column: SQLite then will not drive a search by a list of ids checked against it,
+    which would make FTS5 run the whole match once per listed id. The index drives, each of its rows checks the list.
     """
 
-    alias = "activities_search"
-    join_type = INNER
-    nullable = False
-    filtered_relation = None
-    join_field = None
-
-    def __init__(self, sql, params, parent_alias=None):
-        self.sql, self.params, self.parent_alias = sql, tuple(params), parent_alias
-        self.table_name = self.table_alias = self.alias
-
-    def join(self, query):
-        """Join the matches to a query's base table."""
-        self.parent_alias = query.get_initial_alias()
-        query.alias_map[self.alias] = self
-        query.alias_refcount[self.alias] = 1
-        query.table_map.setdefault(self.alias, []).append(self.alias)
-
-    def as_sql(self, compiler, connection):
-        parent = compiler.quote_name(self.parent_alias)
-        sql, params = self.sql, self.params
-        shown = self.rows_needed(compiler.query)
-        if shown:
-            # Only rows ranked no worse than the n-th best can be among the first n, whatever breaks the
-            # ties: the rest are dropped before they are joined, read and sorted (most of a capped search's
-            # candidates). The ranks are computed once (MATERIALIZED), then read twice.
-            sql = (
-                f"WITH ranked AS MATERIALIZED ({sql}) SELECT id, rank FROM ranked WHERE rank <="
-                " (SELECT max(rank) FROM (SELECT rank FROM ranked ORDER BY rank LIMIT %s))"
-            )
-            params = [*params, shown]
-        return f"INNER JOIN ({sql}) {self.alias} ON ({self.alias}.id = {parent}.id)", list(params)
-
-    def rows_needed(self, query):
-        """
-        How many of the best-ranked matches a query can show (its slice's end), when it lists them best first
-        and every match it joins stays one row of its results; otherwise None (all ranks are needed).
-        """
-        if query.high_mark is None or tuple(query.order_by[:1]) != ("search_rank",) or query.where:
-            return None
-        if query.group_by is not None or query.distinct or query.combinator or query.extra_tables:
-            return None
-        for alias, join in query.alias_map.items():
-            if alias in (self.alias, query.base_table) or join is self:
-                continue
-            # Other joins may only fetch related rows (select_related): one for each row, never none.
-            if join.join_type == INNER and (join.nullable or not join.join_field.many_to_one):
-                return None
-        return query.high_mark
-
-    def relabeled_clone(self, change_map):
-        # Its own alias stays: the rank's SQL names it.
-        return type(self)(self.sql, self.params, change_map.get(self.parent_alias, self.parent_alias))
-
-    @property
-    def identity(self):
-        return type(self), self.sql, self.params, self.parent_alias
-
-    def __eq__(self, other):
-        return isinstance(other, RankedMatches) and self.identity == other.identity
-
-    def __hash__(self):
-        return hash(self.identity)
-
-    def demote(self):
-        return self
-
-    def promote(self):
-        return self
+    template = "+%(expressions)s"
 
 
 class SQLite(Backend):
@@ -141,24 +84,20 @@ class SQLite(Backend):
         return super().first_matches(queryset, query, limit, name_only)
 
     def reading(self, queryset, table, expression):
-        return queryset.extra(tables=[FTS], where=[f"{FTS}.rowid = {table}.id", f"{FTS} MATCH %s"], params=[expression])
+        return queryset.filter(search_entry__index__match=expression)
 
-    def contains(self, table):
-        return f"{table}.id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)"
+    def holding(self, form):
+        return Q(pk__in=RawSQL(self.ids_matching, [form]))
 
     def rank(self, queryset, table, expression, within=None):
         """The matches joined with their bm25 ranks as `search_rank`, among the candidates `within` when given."""
-        queryset = queryset.all()
-        ranked = f"SELECT rowid AS id, bm25({FTS}, {NAME_WEIGHT}, 1.0) AS rank FROM {FTS} WHERE {FTS} MATCH %s"
+        queryset = queryset.filter(search_entry__index__match=expression)
         if within and within[0] == self.first_in_index:
             # The candidates are the index's first n matches of the same words (with any excluded
-            # words left out already; they would add nothing to a rank): read them once, ranked.
-            sql, params = f"{ranked} LIMIT %s", list(within[1])
+            # words left out already; they would add nothing to a rank).
+            queryset = queryset.filter(pk__in=RawSQL(*within))
         elif within:
-            # A unary plus keeps the planner from driving the search by the id list: FTS5 would then
-            # run the whole match once per listed id. The index drives, and each of its rows checks the list.
-            sql, params = f"{ranked} AND +rowid IN ({within[0]})", [expression, *within[1]]
-        else:
-            sql, params = ranked, [expression]
-        RankedMatches(sql, params).join(queryset.query)
-        return queryset.extra(select={"search_rank": f"{RankedMatches.alias}.rank"})
+            queryset = queryset.alias(search_candidate=Unindexed(F("search_entry__pk"))).filter(
+                search_candidate__in=RawSQL(*within)
+            )
+        return queryset.annotate(search_rank=BM25(F("search_entry__index")))
