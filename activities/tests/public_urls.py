@@ -21,6 +21,7 @@ PUBLIC_URLS = (
     "/api/categories/email/",
     "/api/activities/",
     "/api/activities/sent-email/",
+    "/api/changes/?start=2026-01-01&end=2026-01-02",
 )
 
 # The same whatever the catalog holds (the API's schema and docs), or never cached (the load balancer's probe):

@@ -4,9 +4,8 @@ import io
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError
 
-from activities.article import ArticleError, ParsedActivity, decode, load, parse_article
+from activities.article import ArticleError, decode, parse_article
 from activities.management.commands.build_fixture import TARGET, render_fixture
 from activities.models import Activity, Catalog, Category
 
@@ -263,14 +262,6 @@ class TestMalformed:
         with pytest.raises(CommandError, match=r"article\.txt:8: the file is not UTF-8"):
             import_text(tmp_path, text)
         assert snapshot() == before
-
-    def test_failure_midway_rolls_back(self, db):
-        """load() runs in one transaction: an error after some rows are written undoes them all."""
-        parsed = parse_article(GOOD)
-        parsed.categories[0].activities.append(ParsedActivity(name="Broken", slug="broken", definition="", line=9))
-        with pytest.raises(IntegrityError):
-            load(parsed)
-        assert not Activity.objects.exists()
 
     def test_missing_file(self, db, tmp_path):
         """A path that does not exist is a clear error."""

@@ -175,3 +175,18 @@ class TestCommand:
         with pytest.raises(CommandError, match=r"newer.txt:6: .*Nothing was imported"):
             run(write(tmp_path, "Title\nOverview\ntext\nEmail activities\nActivity | Definition |\nnope\n"))
         assert ImportedArticle.objects.count() == 1
+
+
+def test_a_failure_midway_writes_nothing(catalog):
+    """The second new activity's name is taken: the first, already written, and the rewording are undone too."""
+    Activity.objects.create(
+        name="SNOOZED EMAIL", slug="mine", definition="Ours.", category=Category.objects.first(), kind="custom"
+    )
+    base = ImportedArticle.objects.last_imported()
+    article = ImportedArticle.objects.pending(newer_article(), base, None)
+    report = drift(base.text, article.text)
+    with pytest.raises(DriftError, match="the activity name 'Snoozed email' is already used"):
+        apply(article, report, non_conflicting(report), None)
+    assert not Activity.objects.filter(slug="replied-to-email").exists()
+    assert Activity.objects.get(slug="opened-email").definition != OPENED_UPSTREAM
+    assert ImportedArticle.objects.last_imported() == base
