@@ -151,9 +151,10 @@ class FieldChangeSerializer(serializers.Serializer):
 
 
 class ChangeSerializer(serializers.Serializer):
-    id = serializers.IntegerField(help_text="The history entry's key: the same change always has the same id.")
+    id = serializers.CharField(help_text="The kind of row and its history entry's key: the same for the same change.")
     date = serializers.DateTimeField(default_timezone=UTC)
-    activity = serializers.CharField(source="slug", help_text="The activity's slug when it changed.")
+    row = serializers.CharField(help_text="What changed: an activity or a category.")
+    slug = serializers.CharField(help_text="The row's slug when it changed.")
     name = serializers.CharField()
     kinds = serializers.SerializerMethodField()
     reason = serializers.CharField()
@@ -175,6 +176,8 @@ class ChangeList(generics.ListAPIView):
             raise serializers.ValidationError(form.errors.get_json_data())
         start, until = form.window()
         data = form.cleaned_data
-        groups = changes.changes(start, until, data["category"], data["kind"] or None)
+        groups = changes.changes(
+            start, until, data["category"], data["kind"] or None, category_names=form.category_names()
+        )
         found = [change for group in groups for change in group.changes]
         return sorted(found, key=lambda change: (change.date, change.id), reverse=True)

@@ -19,7 +19,9 @@ def change_list(request):
     if form.is_valid():
         start, until = form.window()
         data = form.cleaned_data
-        groups = changes.changes(start, until, data["category"], data["kind"] or None)
+        groups = changes.changes(
+            start, until, data["category"], data["kind"] or None, category_names=form.category_names()
+        )
     newest = groups[0].latest.date if groups else None
     return render(
         request,

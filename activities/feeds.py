@@ -55,15 +55,16 @@ class CatalogChanges(Feed):
         return sorted(found, key=lambda change: (change.date, change.id), reverse=True)[:FEED_ENTRIES]
 
     def item_title(self, change):
-        return f"{change.name}: {', '.join(kind.label.lower() for kind in change.kinds)}"
+        what = f"{change.name} (category)" if change.row == "category" else change.name
+        return f"{what}: {', '.join(kind.label.lower() for kind in change.kinds)}"
 
     def item_link(self, change):
         if change.entry.history_type == "-":
-            return reverse("activities:changes") + f"#activity-{change.entry.id}"
-        return reverse("activities:activity_detail", args=[change.slug])
+            return reverse("activities:changes") + f"#{change.row}-{change.entry.id}"
+        return reverse(f"activities:{change.row}_detail", args=[change.slug])
 
     def item_guid(self, change):
-        return f"urn:uuid:{uuid.uuid5(ENTRY_NAMESPACE, f'activity-change:{change.id}')}"
+        return f"urn:uuid:{uuid.uuid5(ENTRY_NAMESPACE, f'change:{change.id}')}"
 
     item_guid_is_permalink = False
 

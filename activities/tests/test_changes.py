@@ -61,9 +61,9 @@ def test_only_staff_see_who(client, editor, newer):
 def test_filters_by_kind_and_category_are_in_the_url(client, newer):
     """?kind=renamed lists only the rename; ?category=sms lists nothing from the email article."""
     renamed = text_of(client.get("/changes/", {"kind": "renamed"}).content.decode())
-    assert "1 activity changed" in renamed and "Tag deleted" in renamed
+    assert "1 activity or category changed" in renamed and "Tag deleted" in renamed
     sms = text_of(client.get("/changes/", {"category": "sms", "kind": "reworded"}).content.decode())
-    assert "0 activities changed" in sms
+    assert "0 activities or categories changed" in sms
 
 
 def test_since_my_last_visit_lists_only_what_came_after(client, catalog):
@@ -74,7 +74,7 @@ def test_since_my_last_visit_lists_only_what_came_after(client, catalog):
     opened.definition = "Recorded on open."
     opened.save()
     later = text_of(client.get(since).content.decode())
-    assert "1 activity changed" in later and "Opened email" in later
+    assert "1 activity or category changed" in later and "Opened email" in later
 
 
 def test_destinations_show_before_and_after(client, catalog):
@@ -100,7 +100,7 @@ def test_malformed_parameters_are_a_form_error(client, catalog, params, message)
     response = client.get("/changes/", params)
     assert response.status_code == 200
     assert message in text_of(response.content.decode())
-    assert "0 activities changed" in text_of(response.content.decode())
+    assert "0 activities or categories changed" in text_of(response.content.decode())
 
 
 def test_default_is_the_last_thirty_days(client, catalog):
@@ -139,3 +139,19 @@ def test_query_count_is_bounded_whatever_the_changes(client, newer, url):
     large = count_queries(client, url)
     assert (small, large) == (small, small)
     assert small <= 7
+
+
+def test_a_category_renamed_by_the_article_shows_as_a_category_change(client, catalog):
+    """The article renames "Talk": /changes/ lists the category, its name's words marked, and its feed holds it."""
+    base = ImportedArticle.objects.last_imported()
+    article = ImportedArticle.objects.pending(
+        base.text.replace("\nTalk activities\n", "\nLive talk activities\n"), base, None
+    )
+    report = drift(base.text, article.text)
+    apply(article, report, non_conflicting(report), None)
+    html = client.get("/changes/", {"kind": "renamed"}).content.decode()
+    category = group(html, "Live talk")
+    assert "<del>Talk</del><ins>Live talk</ins>" in category and "Category" in text_of(category)
+    assert 'href="/categories/live-talk/"' in category
+    feed = client.get("/categories/live-talk/changes.atom").content.decode()
+    assert "<title>Live talk (category): renamed</title>" in feed
