@@ -70,10 +70,14 @@ def apply(article, report, decisions, user, complete=True):
     """
     from activities.models import Catalog, ImportedArticle
 
-    ImportedArticle.objects.select_for_update().filter(pk=article.pk).values_list("pk").first()
-    refuse_stale_base(article)
+    # Lock the article and its base: two reports against the same base apply one after the other, and the
+    # second then finds the base moved on.
+    locked = ImportedArticle.objects.select_for_update().filter(pk__in=[article.pk, article.base_id or article.pk])
+    list(locked.order_by("pk").values_list("pk"))
+    article.refresh_from_db(fields=["imported"])
     if article.imported is not None:
         raise DriftError("This article's report was applied already; nothing was applied again.")
+    refuse_stale_base(article)
     writer = Writer(article, report, user)
     # Categories first (activities move into new ones), removals last (a category leaves once empty).
     order = {"category": 0, "activity": 1}

@@ -190,3 +190,15 @@ def test_a_failure_midway_writes_nothing(catalog):
     assert not Activity.objects.filter(slug="replied-to-email").exists()
     assert Activity.objects.get(slug="opened-email").definition != OPENED_UPSTREAM
     assert ImportedArticle.objects.last_imported() == base
+
+
+def test_a_report_applies_once(catalog):
+    """Applying the same report again (a second click, another tab) is refused: nothing is written twice."""
+    base = ImportedArticle.objects.last_imported()
+    article = ImportedArticle.objects.pending(newer_article(), base, None)
+    report = drift(base.text, article.text)
+    apply(article, report, non_conflicting(report), None)
+    stale_copy = ImportedArticle.objects.get(pk=article.pk)
+    stale_copy.imported = None
+    with pytest.raises(DriftError, match="applied already"):
+        apply(stale_copy, report, non_conflicting(report), None)
