@@ -35,6 +35,7 @@ CHANGE_KINDS = (
     ChangeKind("moved", "Moved", "category"),
     ChangeKind("kind", "Kind changed", "kind"),
     ChangeKind("destinations", "Destinations", "destinations"),
+    ChangeKind("described", "Description changed", "description", words=True),
 )
 FIELD_KINDS = [kind for kind in CHANGE_KINDS if kind.field]
 

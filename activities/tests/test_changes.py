@@ -6,7 +6,7 @@ from django.utils import timezone
 from activities.drift import drift
 from activities.drift_apply import apply, non_conflicting
 from activities.imported_articles import ImportedArticle
-from activities.models import Activity, Destination
+from activities.models import Activity, Category, Destination
 from activities.tests.forms import text_of
 from activities.tests.helpers import count_queries, grow_catalog
 from activities.tests.newer_article import edit_locally, newer_article
@@ -155,3 +155,12 @@ def test_a_category_renamed_by_the_article_shows_as_a_category_change(client, ca
     assert 'href="/categories/live-talk/"' in category
     feed = client.get("/categories/live-talk/changes.atom").content.decode()
     assert "<title>Live talk (category): renamed</title>" in feed
+
+
+def test_a_category_description_reads_word_by_word(client, catalog):
+    """An editor describes a category: its change is listed with the new words marked, under the category."""
+    email = Category.objects.get(slug="email")
+    email.description = "Everything a campaign email does."
+    email.save()
+    html = client.get("/changes/", {"kind": "described"}).content.decode()
+    assert "<ins>Everything a campaign email does.</ins>" in group(html, "Email")
