@@ -47,7 +47,9 @@ class Item:
 
     @property
     def name(self):
-        return (self.theirs or self.ours or self.base)["name"]
+        """The name the row goes by: the catalog's for a change made here only, else the newer article's."""
+        local = self.ours if self.drift == Drift.LOCAL else None
+        return (local or self.theirs or self.ours or self.base)["name"]
 
     @property
     def needs_decision(self):

@@ -202,3 +202,17 @@ def test_a_report_applies_once(catalog):
     stale_copy.imported = None
     with pytest.raises(DriftError, match="applied already"):
         apply(stale_copy, report, non_conflicting(report), None)
+
+
+def test_an_editors_correction_of_a_slip_is_never_undone(catalog, tmp_path):
+    """
+    "Succesful journey action" corrected, slug and all, is a change here: importing the article again, or a
+    newer one with the slip still in it, lists it as such and leaves the correction.
+    """
+    slip = Activity.objects.get(slug="succesful-journey-action")
+    slip.name, slip.slug = "Successful journey action", "successful-journey-action"
+    slip.save()
+    assert classes(drift(COMMITTED, COMMITTED)) == {("activity", "Successful journey action", Drift.LOCAL)}
+    run(write(tmp_path, newer_article()), "--apply-non-conflicting")
+    assert Activity.objects.get(slug="successful-journey-action").name == "Successful journey action"
+    assert not Activity.objects.filter(slug="succesful-journey-action").exists()
