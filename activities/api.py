@@ -17,6 +17,8 @@ from functools import cache, cached_property
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 
 from activities import changes
@@ -164,6 +166,16 @@ class ChangeSerializer(serializers.Serializer):
         return [kind.slug for kind in change.kinds]
 
 
+CHANGE_PARAMETERS = [
+    OpenApiParameter("start", OpenApiTypes.DATE, description="The first day (default: thirty days ago)."),
+    OpenApiParameter("end", OpenApiTypes.DATE, description="The last day (default: today)."),
+    OpenApiParameter("since", OpenApiTypes.DATETIME, description="Only changes from this moment on."),
+    OpenApiParameter("category", OpenApiTypes.STR, description="A category's slug."),
+    OpenApiParameter("kind", OpenApiTypes.STR, enum=[kind.slug for kind in changes.CHANGE_KINDS]),
+]
+
+
+@extend_schema_view(get=extend_schema(parameters=CHANGE_PARAMETERS))
 class ChangeList(generics.ListAPIView):
     """Changes to the catalog, newest first; the parameters of /changes/: start, end, since, category, kind."""
 
