@@ -9,6 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import get_text_list
 from django.utils.translation import ngettext
 
+from activities import admin_drift  # noqa: F401 (registers the imported articles)
 from activities.admin_editing import CatalogEditAdmin
 from activities.forms import DestinationChangeForm, MoveToCategoryForm, VersionedModelForm, history_url
 from activities.models import Activity, Catalog, Category, Destination, Relation, Synonym

@@ -4,7 +4,7 @@ that never overwrite a newer version or lose the editor's input.
 """
 
 from django.contrib import messages
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.formats import date_format
@@ -21,6 +21,23 @@ from activities.forms import VersionedModelForm, history_url
 from activities.versioning import StaleEdit
 
 
+def is_text(model, name):
+    """Whether a field holds prose or a name, whose changes read best word by word."""
+    field = model._meta.get_field(name)
+    return isinstance(field, models.CharField | models.TextField) and not field.choices
+
+
+class WordDiffContextHelper(HistoricalRecordContextHelper):
+    """History's changes as simple-history shows them, with each text field's two values for a word diff."""
+
+    def context_for_delta_changes(self, delta):
+        context = super().context_for_delta_changes(delta)
+        for shown, change in zip(context, delta.changes, strict=True):
+            if is_text(self.model, change.field):
+                shown["words"] = (change.old or "", change.new or "")
+        return context
+
+
 class CatalogEditAdmin(RefuseWhenBusy, SafeImportExportMixin, SimpleHistoryAdmin):
     """History, revert, import and export; every save refuses to overwrite a newer version."""
 
@@ -28,7 +45,7 @@ class CatalogEditAdmin(RefuseWhenBusy, SafeImportExportMixin, SimpleHistoryAdmin
 
     def get_historical_record_context_helper(self, request, historical_record):
         # Definitions are a few sentences: show them whole, so the diff shows what actually changed.
-        return HistoricalRecordContextHelper(self.model, historical_record, max_displayed_delta_change_chars=2000)
+        return WordDiffContextHelper(self.model, historical_record, max_displayed_delta_change_chars=2000)
 
     object_history_form_template = "admin/revert_form.html"
 

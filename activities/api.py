@@ -17,8 +17,11 @@ from functools import cache, cached_property
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 
+from activities import changes
 from activities.filters import ActivityFilter
 from activities.models import Activity, Category
 
@@ -123,7 +126,10 @@ class SearchFilterBackend(DjangoFilterBackend):
 
 
 class ActivityList(Rows, generics.ListAPIView):
-    """Activities, narrowed by the same parameters as /activities/: q, category (repeatable) and kind."""
+    """
+    Activities, narrowed by the same parameters as /activities/: q, category (repeatable), kind, destination, and
+    changed_since (an ISO 8601 date and time: only activities changed since then).
+    """
 
     queryset = Activity.objects.all()
     serializer_class = ActivitySerializer
@@ -138,3 +144,52 @@ class ActivityDetail(FollowsRenames, Rows, generics.RetrieveAPIView):
     serializer_class = ActivitySerializer
     lookup_field = "slug"
     filter_backends = ()
+
+
+class FieldChangeSerializer(serializers.Serializer):
+    kind = serializers.CharField(source="kind.slug", help_text="The kind of change: renamed, reworded, moved, …")
+    before = serializers.CharField()
+    after = serializers.CharField()
+
+
+class ChangeSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="The kind of row and its history entry's key: the same for the same change.")
+    date = serializers.DateTimeField(default_timezone=UTC)
+    row = serializers.CharField(help_text="What changed: an activity or a category.")
+    slug = serializers.CharField(help_text="The row's slug when it changed.")
+    name = serializers.CharField()
+    kinds = serializers.SerializerMethodField()
+    reason = serializers.CharField()
+    fields = FieldChangeSerializer(many=True)
+
+    def get_kinds(self, change) -> list[str]:
+        return [kind.slug for kind in change.kinds]
+
+
+CHANGE_PARAMETERS = [
+    OpenApiParameter("start", OpenApiTypes.DATE, description="The first day (default: thirty days ago)."),
+    OpenApiParameter("end", OpenApiTypes.DATE, description="The last day (default: today)."),
+    OpenApiParameter("since", OpenApiTypes.DATETIME, description="Only changes from this moment on."),
+    OpenApiParameter("category", OpenApiTypes.STR, description="A category's slug."),
+    OpenApiParameter("kind", OpenApiTypes.STR, enum=[kind.slug for kind in changes.CHANGE_KINDS]),
+]
+
+
+@extend_schema_view(get=extend_schema(parameters=CHANGE_PARAMETERS))
+class ChangeList(generics.ListAPIView):
+    """Changes to the catalog, newest first; the parameters of /changes/: start, end, since, category, kind."""
+
+    serializer_class = ChangeSerializer
+    filter_backends = ()
+
+    def get_queryset(self):
+        form = changes.ChangesForm(self.request.query_params)
+        if not form.is_valid():
+            raise serializers.ValidationError(form.errors.get_json_data())
+        start, until = form.window()
+        data = form.cleaned_data
+        groups = changes.changes(
+            start, until, data["category"], data["kind"] or None, category_names=form.category_names()
+        )
+        found = [change for group in groups for change in group.changes]
+        return sorted(found, key=lambda change: (change.date, change.id), reverse=True)

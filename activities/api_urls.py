@@ -21,6 +21,7 @@ urlpatterns = [
     path("categories/<slug:slug>/", catalog_page(api.CategoryDetail.as_view()), name="category_detail"),
     path("activities/", catalog_page(api.ActivityList.as_view()), name="activity_list"),
     path("activities/<slug:slug>/", catalog_page(api.ActivityDetail.as_view()), name="activity_detail"),
+    path("changes/", catalog_page(api.ChangeList.as_view()), name="change_list"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file, so the page needs no inline script.
     path("docs/", with_data_images(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),

@@ -1,15 +1,13 @@
 """
-The help article, the source of the catalog: read line by line, then written to the catalog (`import_article`)
-or to its fixture (`build_fixture`).
+The help article, the source of the catalog: read line by line, then compared with the catalog
+(`activities/drift.py`, `import_article`) or written to its fixture (`build_fixture`).
 
 `parse_article` is pure: text in, a ParsedArticle out, or an ArticleError that
-names the line. `load` writes a parsed article in one transaction, upserting by
-slug, so a malformed file never leaves half a catalog behind.
+names the line, so a malformed file is refused before anything is written.
 """
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.utils.text import slugify
 
 HEADER = ("activity", "definition")
@@ -185,74 +183,6 @@ def parse_article(text):
         if not category.activities:
             raise ArticleError(category.line, f"the category {category.name!r} has no activities")
     return ParsedArticle(title=title, overview="\n\n".join(overview_lines), categories=categories)
-
-
-@dataclass
-class LoadCounts:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    def __str__(self):
-        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
-
-
-def upsert(model, slug, values, counts):
-    obj = model.objects.filter(slug=slug).first()
-    if obj is None:
-        obj = model.objects.create(slug=slug, **values)
-        counts.created += 1
-    elif any(getattr(obj, key) != value for key, value in values.items()):
-        for key, value in values.items():
-            setattr(obj, key, value)
-        obj.save()
-        counts.updated += 1
-    else:
-        counts.unchanged += 1
-    return obj
-
-
-def refuse_name_collisions(model, kind, parsed_rows):
-    """
-    Names are unique ignoring case: a parsed name already used by a row with another slug (an editor's
-    "Sent Email" against the article's "Sent email", say) would fail the write, so it is refused by line.
-    """
-    taken = {name.lower(): slug for name, slug in model.objects.values_list("name", "slug")}
-    for row in parsed_rows:
-        other = taken.get(row.name.lower())
-        if other is not None and other != row.slug:
-            raise ArticleError(
-                row.line, f"the {kind} name {row.name!r} is already used, ignoring case, by the {kind} {other!r}"
-            )
-
-
-@transaction.atomic
-def load(parsed):
-    """
-    Write a ParsedArticle, upserting by slug; returns (category counts, activity counts).
-    Raises ArticleError, having written nothing, when a name is taken by another row.
-    """
-    from activities.models import Activity, Catalog, Category
-
-    refuse_name_collisions(Category, "category", parsed.categories)
-    refuse_name_collisions(Activity, "activity", parsed.activities)
-    if parsed.title or parsed.overview:
-        Catalog.objects.update_or_create(pk=1, defaults={"title": parsed.title, "overview": parsed.overview})
-    category_counts, activity_counts = LoadCounts(), LoadCounts()
-    for position, parsed_category in enumerate(parsed.categories, start=1):
-        category = upsert(
-            Category, parsed_category.slug, {"name": parsed_category.name, "position": position}, category_counts
-        )
-        for activity_position, parsed_activity in enumerate(parsed_category.activities, start=1):
-            values = {
-                "name": parsed_activity.name,
-                "definition": parsed_activity.definition,
-                "category": category,
-                "position": activity_position,
-                "kind": Activity.Kind.SYSTEM,
-            }
-            upsert(Activity, parsed_activity.slug, values, activity_counts)
-    return category_counts, activity_counts
 
 
 # The fixture is committed, so its timestamps are fixed: the day the catalog was taken from the article.

@@ -8,6 +8,7 @@ Fields the editor did not touch take theirs; the fields they did change are thei
 
 from dataclasses import dataclass
 
+from django.db.models import CharField, TextField
 from django.utils.text import capfirst
 
 from activities.models import Activity
@@ -72,6 +73,7 @@ class Change:
     label: str
     before: str
     after: str
+    words: bool = False  # a text field: its difference is shown word by word
 
 
 def changes_between(instance, old, new):
@@ -82,7 +84,10 @@ def changes_between(instance, old, new):
             label = capfirst(instance._meta.get_field(name).verbose_name)
             if name == "destinations" and isinstance(instance, Activity):
                 label = "Synced to"
-            found.append(Change(name, label, readable(instance, name, old[name]), readable(instance, name, value)))
+            field = instance._meta.get_field(name)
+            words = isinstance(field, CharField | TextField) and not field.choices
+            before, after = readable(instance, name, old[name]), readable(instance, name, value)
+            found.append(Change(name, label, before, after, words))
     return found
 
 

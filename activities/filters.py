@@ -26,6 +26,9 @@ class ActivityFilter(django_filters.FilterSet):
         method="filter_destination",
         widget=forms.CheckboxSelectMultiple,
     )
+    changed_since = django_filters.IsoDateTimeFilter(
+        label="Changed since", method="filter_changed_since", help_text="Only activities changed since then."
+    )
     q = django_filters.CharFilter(
         label="Search",
         method="filter_search",
@@ -36,7 +39,7 @@ class ActivityFilter(django_filters.FilterSet):
     class Meta:
         model = Activity
         # The search comes last: a broad search picks its ranked candidates among the rows the others keep.
-        fields = ["category", "kind", "destination", "q"]
+        fields = ["category", "kind", "destination", "changed_since", "q"]
 
     def __init__(self, *args, exhaustive=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,6 +52,10 @@ class ActivityFilter(django_filters.FilterSet):
 
     def filter_destination(self, queryset, name, value: QuerySet):
         return queryset.synced_to([destination.slug for destination in value]) if value else queryset
+
+    def filter_changed_since(self, queryset, name, value):
+        """Activities with a history entry at or after `value`: their own edits, destinations included."""
+        return queryset.filter(pk__in=Activity.history.filter(history_date__gte=value).values("id"))
 
     def filter_search(self, queryset, name, value):
         self.search_results = search(queryset, value, self.search_limit)

@@ -382,5 +382,7 @@ class CategoryOldSlug(OldSlug):
     row = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="old_slugs")
 
 
-# The search index's tables belong to this app; their models live beside the search code that reads them.
+# The search index's tables and the imported articles belong to this app; their models live beside the code
+# that reads them (activities/search/index.py; activities/imported_articles.py, the base of every drift report).
+from activities.imported_articles import ImportedArticle  # noqa: E402, F401
 from activities.search import index  # noqa: E402, F401

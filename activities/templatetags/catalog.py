@@ -6,6 +6,7 @@ templates/activities/includes/, and the few values those snippets show (marked t
 from django import template
 
 from activities.highlight import SNIPPET_WORDS, marked, words_to_mark
+from activities.word_diff import word_diff as diff_words
 
 register = template.Library()
 
@@ -77,3 +78,9 @@ def capped_length(results, search):
     if search and search.capped:
         return counted(search.limit, True)
     return str(len(results))
+
+
+@register.inclusion_tag("activities/includes/word_diff.html")
+def word_diff(before, after):
+    """`after` with the words `before` had and it lacks struck through, and its own new words marked."""
+    return {"parts": diff_words("" if before is None else str(before), "" if after is None else str(after))}

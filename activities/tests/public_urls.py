@@ -15,10 +15,13 @@ PUBLIC_URLS = (
     "/destinations/webhook/",
     "/destinations/webhook/plan.csv",
     "/destinations/webhook/plan.json",
+    # A past range: what the page shows there does not depend on when the catalog was loaded.
+    "/changes/?start=2026-01-01&end=2026-01-02",
     "/api/categories/",
     "/api/categories/email/",
     "/api/activities/",
     "/api/activities/sent-email/",
+    "/api/changes/?start=2026-01-01&end=2026-01-02",
 )
 
 # The same whatever the catalog holds (the API's schema and docs), or never cached (the load balancer's probe):

@@ -4,9 +4,8 @@ import io
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError
 
-from activities.article import ArticleError, ParsedActivity, decode, load, parse_article
+from activities.article import ArticleError, decode, parse_article
 from activities.management.commands.build_fixture import TARGET, render_fixture
 from activities.models import Activity, Catalog, Category
 
@@ -47,7 +46,7 @@ def import_text(tmp_path, text, name="article.txt"):
     path = tmp_path / name
     path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
     output = io.StringIO()
-    call_command("import_article", str(path), stdout=output)
+    call_command("import_article", str(path), "--apply-non-conflicting", stdout=output)
     return output.getvalue()
 
 
@@ -134,10 +133,10 @@ class TestFixture:
 
 class TestImport:
     def test_import_creates_the_catalog(self, db, tmp_path):
-        """A first import creates 7 categories and 69 activities and says so."""
+        """A first import into an empty catalog finds every row new and writes them all."""
         output = import_text(tmp_path, ARTICLE.read_bytes())
-        assert "Categories: 7 created, 0 updated, 0 unchanged." in output
-        assert "Activities: 69 created, 0 updated, 0 unchanged." in output
+        assert "76 new upstream" in output  # 7 categories and 69 activities
+        assert "Applied 76 changes that needed no decision." in output
         assert list(Activity.objects.filter(category__slug="email").values_list("name", flat=True)[:3]) == [
             "Sent email",
             "Received email",
@@ -149,14 +148,15 @@ class TestImport:
         import_text(tmp_path, ARTICLE.read_bytes())
         before = snapshot()
         output = import_text(tmp_path, ARTICLE.read_bytes())
-        assert "Activities: 0 created, 0 updated, 69 unchanged." in output
+        assert "This is the article imported last: it brings no change." in output
         assert snapshot() == before
 
     def test_reimport_updates_by_slug(self, db, tmp_path):
-        """A changed definition updates the activity with that slug; others are unchanged."""
+        """A changed definition no editor touched updates the activity with that slug; others are unchanged."""
         import_text(tmp_path, GOOD)
         output = import_text(tmp_path, GOOD.replace("Recorded when opened.", "Recorded on open."))
-        assert "Activities: 0 created, 1 updated, 1 unchanged." in output
+        assert "1 reworded upstream" in output
+        assert "Applied 1 change that needed no decision." in output
         assert Activity.objects.get(slug="opened-email").definition == "Recorded on open."
 
     def test_article_order_is_display_order(self, db, tmp_path):
@@ -165,6 +165,7 @@ class TestImport:
         assert list(Activity.objects.values_list("name", flat=True)) == ["Zapped email", "Opened email"]
 
 
+WEBINAR = "Webinar activities\nActivity | Definition |\n---|---|\nJoined | Joined. |\n"
 MALFORMED = [
     pytest.param("", 1, "empty", id="empty-file"),
     pytest.param("\n \n", 1, "empty", id="blank-file"),
@@ -228,19 +229,30 @@ class TestMalformed:
         assert Activity.objects.get(slug="opened-email").definition.startswith("This activity is recorded when")
 
     @pytest.mark.parametrize(
-        ("model", "slug", "taken", "line", "kind"),
-        [(Activity, "opened-email-2", "Opened Email", 8, "activity"), (Category, "mail", "EMAIL", 4, "category")],
+        ("model", "added", "row", "line", "kind"),
+        [
+            (Activity, "Clicked Email", "Clicked email | Recorded when clicked. |\n", 9, "activity"),
+            (
+                Category,
+                "WEBINAR",
+                "Webinar activities\nActivity | Definition |\n---|---|\nJoined | Joined. |\n",
+                9,
+                "category",
+            ),
+        ],
     )
-    def test_a_name_taken_ignoring_case_is_refused_by_line(self, db, tmp_path, model, slug, taken, line, kind):
-        """A name already used by another row, ignoring case, stops the import at its line; nothing is written."""
+    def test_a_name_taken_ignoring_case_is_refused_by_line(self, db, tmp_path, model, added, row, line, kind):
+        """A new row whose name another row has, ignoring case, stops the import at its line; nothing is written."""
         import_text(tmp_path, GOOD)
-        model.objects.filter(name__iexact=taken).update(slug=slug)
+        category = Category.objects.get()
+        if model is Activity:
+            Activity.objects.create(name=added, slug="mine", definition="Mine.", category=category, kind="custom")
+        else:
+            Category.objects.create(name=added, slug="mine")
         before = snapshot()
-        with pytest.raises(
-            CommandError,
-            match=rf"article\.txt:{line}: the {kind} name '{taken.capitalize()}' is already used.*'{slug}'",
-        ):
-            import_text(tmp_path, GOOD.replace("Recorded when sent.", "Changed."))
+        name = added.capitalize()
+        with pytest.raises(CommandError, match=rf"line {line}: the {kind} name '{name}' is already used.*'mine'"):
+            import_text(tmp_path, GOOD + row)
         assert snapshot() == before
 
     def test_not_utf8(self, catalog, tmp_path):
@@ -250,14 +262,6 @@ class TestMalformed:
         with pytest.raises(CommandError, match=r"article\.txt:8: the file is not UTF-8"):
             import_text(tmp_path, text)
         assert snapshot() == before
-
-    def test_failure_midway_rolls_back(self, db):
-        """load() runs in one transaction: an error after some rows are written undoes them all."""
-        parsed = parse_article(GOOD)
-        parsed.categories[0].activities.append(ParsedActivity(name="Broken", slug="broken", definition="", line=9))
-        with pytest.raises(IntegrityError):
-            load(parsed)
-        assert not Activity.objects.exists()
 
     def test_missing_file(self, db, tmp_path):
         """A path that does not exist is a clear error."""

@@ -99,7 +99,7 @@ def edit_in_admin(staff_client, tmp_path):
 def import_article(staff_client, tmp_path):
     article = tmp_path / "article.txt"
     article.write_text(SOURCE.read_text().replace("This activity is recorded when", "Changed by an import:", 1))
-    call_command("import_article", article, verbosity=0)
+    call_command("import_article", article, "--apply-non-conflicting", verbosity=0)
 
 
 def load_fixture(staff_client, tmp_path):

@@ -1,7 +1,7 @@
+import io
 import threading
 
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection, connections
 from django.db.models import F
@@ -10,6 +10,7 @@ from django.test import Client
 
 from activities.models import Activity, Category
 from activities.tests.forms import post_form, read_form
+from activities.tests.newer_article import OPENED_BEFORE, newer_article
 from activities.versioning import StaleEdit
 
 pytestmark = pytest.mark.django_db
@@ -215,12 +216,12 @@ def test_simultaneous_saves_on_separate_connections_let_exactly_one_through():
     assert (saved.definition, saved.version) == (f"Saved by {winner}.", 2)
 
 
-def test_article_import_racing_an_edit_writes_nothing(catalog, concurrent_save):
+def test_article_import_racing_an_edit_writes_nothing(catalog, concurrent_save, tmp_path):
     """import_article refuses, with a message and no writes, when an activity it updates is saved meanwhile."""
-    Activity.objects.filter(slug__in=["sent-email", "sent-sms"]).update(definition="Edited by an editor.")
-    concurrent_save["sent-sms"] = 1
+    newer = tmp_path / "newer.txt"
+    newer.write_text(newer_article(), encoding="utf-8")
+    concurrent_save["opened-email"] = 1
     with pytest.raises(CommandError, match=r"changed by someone else.*Nothing was imported"):
-        call_command("import_article", settings.BASE_DIR / "fixtures" / "source" / "system-activities.txt")
-    assert set(Activity.objects.filter(slug__in=["sent-email", "sent-sms"]).values_list("definition", flat=True)) == {
-        "Edited by an editor."
-    }
+        call_command("import_article", newer, "--apply-non-conflicting", stdout=io.StringIO())
+    assert Activity.objects.get(slug="opened-email").definition == OPENED_BEFORE
+    assert not Activity.objects.filter(slug="replied-to-email").exists()

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 
-from activities.models import Activity, Category, Destination, Relation, Synonym
+from activities.models import Activity, Category, Destination, ImportedArticle, Relation, Synonym
 
 
 class Command(BaseCommand):
@@ -32,6 +32,9 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"Loaded the catalog: {Category.objects.count()} categories, {Activity.objects.count()} activities."
                 )
+            if not ImportedArticle.objects.filter(imported__isnull=False).exists():
+                # The catalog came from the committed article: it is the base the next article is compared with.
+                ImportedArticle.objects.record_committed()
             self.load_into_empty(Synonym, "synonyms")
             self.load_into_empty(Destination, "destinations")
             self.load_into_empty(Relation, "relations")

@@ -9,6 +9,8 @@ PAGES = {
     "list with results": "/activities/?q=sent&category=email&category=sms",
     "list without results": "/activities/?q=nothing-matches-this-at-all",
     "detail": "/activities/sent-email/",
+    "changes": "/changes/",
+    "changes with a form error": "/changes/?start=2026-13-01",
     "404": "/no-such-page/",
     "admin login": "/admin/login/?next=/admin/",
 }
