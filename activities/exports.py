@@ -33,6 +33,17 @@ def export_response(activities, export_format, filename, **about):
     return response
 
 
+def rows_response(rows, columns, export_format, filename):
+    """Plain rows (dicts in the API's types) as a CSV or JSON download, as `export_response` sends activities."""
+    if export_format == "csv":
+        body = spreadsheet_csv(tablib.Dataset(*([row[name] for name in columns] for row in rows), headers=columns))
+    else:
+        body = json.dumps(rows, ensure_ascii=False)
+    response = HttpResponse(body, content_type=CONTENT_TYPES[export_format])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 def spreadsheet_csv(dataset):
     """The rows as CSV text for spreadsheets: a byte-order mark first (so they keep ’ and é), no cell a formula."""
     safe = tablib.Dataset(*(tuple(as_text_cell(cell) for cell in row) for row in dataset), headers=dataset.headers)

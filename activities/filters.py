@@ -3,6 +3,7 @@ from django import forms
 from django.conf import settings
 from django.db.models import QuerySet
 
+from activities import plan
 from activities.models import Activity, Category, Destination
 from activities.search import search
 
@@ -26,6 +27,13 @@ class ActivityFilter(django_filters.FilterSet):
         method="filter_destination",
         widget=forms.CheckboxSelectMultiple,
     )
+    undecided = django_filters.ModelMultipleChoiceFilter(
+        label="Undecided for",
+        to_field_name="slug",
+        queryset=Destination.objects.all(),
+        method="filter_undecided",
+        widget=forms.CheckboxSelectMultiple,
+    )
     q = django_filters.CharFilter(
         label="Search",
         method="filter_search",
@@ -36,7 +44,7 @@ class ActivityFilter(django_filters.FilterSet):
     class Meta:
         model = Activity
         # The search comes last: a broad search picks its ranked candidates among the rows the others keep.
-        fields = ["category", "kind", "destination", "q"]
+        fields = ["category", "kind", "destination", "undecided", "q"]
 
     def __init__(self, *args, exhaustive=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,6 +57,9 @@ class ActivityFilter(django_filters.FilterSet):
 
     def filter_destination(self, queryset, name, value: QuerySet):
         return queryset.synced_to([destination.slug for destination in value]) if value else queryset
+
+    def filter_undecided(self, queryset, name, value: QuerySet):
+        return plan.undecided_for(queryset, value) if value else queryset
 
     def filter_search(self, queryset, name, value):
         self.search_results = search(queryset, value, self.search_limit)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from activities import views
+from activities import plan_views, views
 
 app_name = "activities"
 
@@ -11,6 +11,11 @@ urlpatterns = [
     path("activities.csv", views.activity_export, {"export_format": "csv"}, name="activity_export_csv"),
     path("activities.json", views.activity_export, {"export_format": "json"}, name="activity_export_json"),
     path("activities/<slug:slug>/", views.activity_detail, name="activity_detail"),
+    path("sync-plan/", plan_views.sync_plan, name="sync_plan"),
+    path("plan.csv", plan_views.plan_export, {"export_format": "csv"}, name="plan_export_csv"),
+    path("plan.json", plan_views.plan_export, {"export_format": "json"}, name="plan_export_json"),
+    path("sync-plan/decide/", plan_views.decide_one, name="plan_decide"),
+    path("sync-plan/decide-all/", plan_views.decide_all, name="plan_decide_all"),
     path("destinations/<slug:slug>/", views.destination_detail, name="destination_detail"),
     path(
         "destinations/<slug:slug>/plan.csv",

@@ -1,0 +1,171 @@
+"""
+Reading the sync plan: each activity's decision for each destination, the progress per destination, and the
+activities nobody has decided about yet. Writing it is `decisions.decide()`.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from activities.decisions import Choice, Decision, effective, seen_token
+from activities.models import Activity, Destination
+
+LINKS = Activity.destinations.through
+
+
+def undecided_for(activities, destinations):
+    """Activities with no decision in force for any of these destinations: neither synced nor "don't sync"."""
+    for destination in destinations:
+        synced = LINKS.objects.filter(activity=OuterRef("pk"), destination=destination)
+        refused = Decision.objects.filter(activity=OuterRef("pk"), destination=destination, decision=Choice.DONT)
+        activities = activities.filter(~Exists(synced) & ~Exists(refused))
+    return activities
+
+
+def decided_against(activities, destination):
+    """Of these activities, those whose decision in force for this destination is "don't sync"."""
+    synced = LINKS.objects.filter(activity=OuterRef("pk"), destination=destination)
+    refused = Decision.objects.filter(activity=OuterRef("pk"), destination=destination, decision=Choice.DONT)
+    return activities.filter(Exists(refused) & ~Exists(synced))
+
+
+def _count(queryset):
+    counted = queryset.order_by().values("destination").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far the plan for one destination has come among some activities."""
+
+    destination: Destination
+    sync: int
+    dont: int
+    undecided: int
+
+    @property
+    def total(self):
+        return self.sync + self.dont + self.undecided
+
+    @property
+    def decided_share(self):
+        """The share decided, as a whole percentage for a progress bar."""
+        return round(100 * (self.sync + self.dont) / self.total) if self.total else 0
+
+
+def progress(activities):
+    """Every destination in name order, with how many of these activities sync, don't, or are undecided: one query."""
+    among = activities.order_by().values("pk")
+    linked = Exists(LINKS.objects.filter(activity=OuterRef("activity"), destination=OuterRef("destination")))
+    refused = Decision.objects.filter(destination=OuterRef("pk"), decision=Choice.DONT, activity__in=among)
+    rows = Destination.objects.annotate(
+        synced=_count(LINKS.objects.filter(destination=OuterRef("pk"), activity__in=among)),
+        refused=_count(refused.alias(linked=linked).filter(linked=False)),
+        listed=Subquery(
+            activities.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("pk")).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+    )
+    return [Progress(row, row.synced, row.refused, (row.listed or 0) - row.synced - row.refused) for row in rows]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One activity's decision for one destination, as the plan shows it."""
+
+    activity: Activity
+    destination: Destination
+    decision: Choice
+    reason: str
+    decided_by: str
+    decided_at: datetime | None
+    seen: str
+    version: int
+
+    @property
+    def label(self):
+        return Choice(self.decision).label
+
+
+def cells_for(activity, destinations, rows):
+    """The cells of one activity (with `destination_slugs`), from its Decision rows keyed by destination id."""
+    cells = []
+    for destination in destinations:
+        row = rows.get(destination.pk)
+        linked = destination.slug in activity.synced_slugs
+        decision = effective(linked, row)
+        standing = row is not None and row.decision == decision
+        cells.append(
+            Cell(
+                activity=activity,
+                destination=destination,
+                decision=decision,
+                reason=row.reason if standing else "",
+                decided_by=(row.decided_by.get_full_name() or row.decided_by.get_username())
+                if standing and row.decided_by
+                else "",
+                decided_at=row.decided_at if standing else None,
+                seen=seen_token(linked, row),
+                version=row.version if row is not None else 0,
+            )
+        )
+    return cells
+
+
+def with_cells(activities, destinations):
+    """
+    These activities (a page, annotated by `with_destination_slugs()`), each with `cells`, one per destination in
+    the given order: one query for their decisions, whatever their number.
+    """
+    activities = list(activities)
+    rows = {}
+    decided = Decision.objects.filter(activity__in=[activity.pk for activity in activities]).select_related(
+        "decided_by"
+    )
+    for row in decided.order_by():
+        rows.setdefault(row.activity_id, {})[row.destination_id] = row
+    for activity in activities:
+        activity.cells = cells_for(activity, destinations, rows.get(activity.pk, {}))
+    return activities
+
+
+def cell(activity, destination):
+    """One cell, read again after a change: what the htmx answer re-renders."""
+    activity = Activity.objects.for_listing().with_destination_slugs().get(pk=activity.pk)
+    rows = {
+        row.destination_id: row
+        for row in Decision.objects.filter(activity=activity, destination=destination).select_related("decided_by")
+    }
+    return cells_for(activity, [destination], rows)[0]
+
+
+EXPORT_COLUMNS = (
+    "slug",
+    "name",
+    "category",
+    "destination",
+    "decision",
+    "reason",
+    "decided_by",
+    "decided_at",
+    "version",
+)
+
+
+def export_rows(activities, destinations):
+    """The plan as rows, one per activity and destination, in the API's types (times in ISO 8601, or None)."""
+    for activity in with_cells(activities, destinations):
+        for item in activity.cells:
+            yield {
+                "slug": activity.slug,
+                "name": activity.name,
+                "category": activity.category.slug,
+                "destination": item.destination.slug,
+                "decision": str(item.decision),
+                "reason": item.reason,
+                "decided_by": item.decided_by,
+                "decided_at": item.decided_at.isoformat() if item.decided_at else None,
+                "version": item.version,
+            }

@@ -1,0 +1,239 @@
+import json
+
+import pytest
+from django.test import Client
+
+from activities.decisions import Decision
+from activities.models import Activity, Destination
+from activities.tests.forms import forms_in, post_form
+from activities.tests.helpers import count_queries, grow_catalog
+
+pytestmark = pytest.mark.django_db
+
+PLAN = "/sync-plan/"
+
+
+def cell_form(page, activity, destination):
+    """The one cell form on a plan page for this activity and destination, as the browser would post it."""
+    for form in forms_in(page.content.decode()):
+        if ("activity", activity) in form.pairs and ("destination", destination) in form.pairs:
+            form.page_url = page.wsgi_request.get_full_path()
+            return form
+    raise AssertionError(f"no cell for {activity} and {destination} on {page.wsgi_request.get_full_path()}")
+
+
+def decide_on_page(client, url, activity, destination, decision, reason="", **extra):
+    """Open the plan at `url`, pick the decision and type the reason in one cell, and save it."""
+    form = cell_form(client.get(url), activity, destination)
+    form.set("decision", decision)
+    form.set("reason", reason)
+    return post_form(client, form, **extra)
+
+
+def progress_line(html, name):
+    start = html.index(f">{name}</a>: ")
+    return " ".join(html[start + len(name) + 6 : html.index("<progress", start)].replace("<", " <").split())
+
+
+def test_visitors_see_the_plan_read_only_with_progress(client, catalog):
+    """Anonymous visitors see every activity against every destination, grouped by category, and no form."""
+    page = client.get(PLAN)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Salesforce</a>: 0 sync · 0 don't ·" in html
+    assert "69 undecided" in html
+    assert "Email activities" in html and "Sent email" in html
+    assert 'name="decision"' not in html
+    assert html.count("<strong>Undecided</strong>") == 69 * 2
+
+
+def test_an_editor_decides_in_place_and_everyone_sees_it_at_once(staff_client, client, catalog):
+    """A decision saved from the plain form is one versioned edit, in history, and on every page at once."""
+    client.get(PLAN)  # a visitor's copy is now in the render cache
+    sent = Activity.objects.get(slug="sent-email")
+    response = decide_on_page(staff_client, PLAN, "sent-email", "salesforce", "sync", "Sales follow up on sends")
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"{PLAN}#cell-{sent.pk}-{Destination.objects.get(slug='salesforce').pk}")
+    after = Activity.objects.get(slug="sent-email")
+    assert after.version == sent.version + 1
+    assert [d.slug for d in after.destinations.all()] == ["salesforce"]
+    entry = after.history.first()
+    assert entry.history_change_reason == "Salesforce: Sync (Sales follow up on sends)"
+    assert entry.history_user.username == "editor"
+    decision = Decision.objects.get(activity=after)
+    assert (decision.decision, decision.reason, decision.decided_by.username) == (
+        "sync",
+        "Sales follow up on sends",
+        "editor",
+    )
+    page = client.get(PLAN).content.decode()
+    assert "Salesforce</a>: 1 sync · 0 don't ·" in page
+    assert "Sales follow up on sends" in page
+    synced = client.get("/activities/", {"destination": "salesforce"}).content.decode()
+    assert "Sent email" in synced and "1 activity" in synced
+    followed = staff_client.get(response["Location"])
+    assert "Sent email: Sync for Salesforce." in followed.content.decode()
+
+
+def test_dont_sync_and_back_to_undecided(staff_client, catalog):
+    """ "Don't sync" leaves the activity unsynced with its reason; undecided again counts as undecided."""
+    decide_on_page(staff_client, PLAN, "sent-email", "webhook", "sync")
+    decide_on_page(staff_client, PLAN, "sent-email", "webhook", "dont", "Too noisy")
+    assert not Activity.objects.get(slug="sent-email").destinations.exists()
+    html = Client().get(PLAN).content.decode()
+    assert "Webhook</a>: 0 sync · 1 don't ·" in html and "68 undecided" in html
+    assert "Too noisy" in html
+    decide_on_page(staff_client, PLAN, "sent-email", "webhook", "undecided")
+    html = Client().get(PLAN).content.decode()
+    assert "Webhook</a>: 0 sync · 0 don't ·" in html
+    assert "Too noisy" not in html
+    reasons = list(Activity.objects.get(slug="sent-email").history.values_list("history_change_reason", flat=True))
+    assert reasons[:3] == ["Webhook: Undecided", "Webhook: Don't sync (Too noisy)", "Webhook: Sync"]
+
+
+def test_htmx_answers_only_the_cell_and_the_progress_line(staff_client, catalog):
+    """With htmx, the answer is the changed cell and the progress line (out of band), not the page."""
+    form = cell_form(staff_client.get(PLAN), "sent-email", "salesforce")
+    form.set("decision", "sync")
+    answer = post_form(staff_client, form, HTTP_HX_REQUEST="true").content.decode()
+    sent = Activity.objects.get(slug="sent-email")
+    assert answer.count('class="plan-cell ') == 1
+    assert f'id="cell-{sent.pk}-' in answer
+    assert 'id="plan-progress"' in answer and 'hx-swap-oob="true"' in answer
+    assert "Salesforce</a>: 1 sync · 0 don't ·" in answer
+    assert "<h1>" not in answer and "<html" not in answer
+
+
+def test_a_stale_decision_is_refused(staff_client, catalog, django_user_model):
+    """Two editors open the same cell: the second save, from a page that no longer holds, changes nothing."""
+    other = Client(enforce_csrf_checks=True)
+    other.force_login(django_user_model.objects.create_superuser("second", "second@example.com", None))
+    theirs = cell_form(other.get(PLAN), "sent-email", "salesforce")
+    decide_on_page(staff_client, PLAN, "sent-email", "salesforce", "sync", "First")
+    theirs.set("decision", "dont")
+    theirs.set("reason", "Second")
+    answer = post_form(other, theirs, HTTP_HX_REQUEST="true").content.decode()
+    assert "was changed by someone else" in answer
+    decision = Decision.objects.get(activity__slug="sent-email")
+    assert (decision.decision, decision.reason) == ("sync", "First")
+    assert 'value="sync" checked' in answer  # the cell shows what is stored now
+    followed = post_form(other, theirs, follow=True).content.decode()
+    assert "was changed by someone else" in followed
+
+
+def test_undecided_filter_and_set_for_all_shown(staff_client, catalog):
+    """ "Undecided for Salesforce" in the SMS category, then one decision for all of them, all in one go."""
+    decide_on_page(staff_client, PLAN, "sent-sms", "salesforce", "dont", "Not for sales")
+    url = f"{PLAN}?undecided=salesforce&category=sms"
+    page = staff_client.get(url)
+    sms = set(Activity.objects.filter(category__slug="sms").values_list("slug", flat=True)) - {"sent-sms"}
+    html = page.content.decode()
+    assert ">Sent SMS</a></h3>" not in html
+    forms = [form for form in forms_in(html) if ("destination", "salesforce") in form.pairs and form.values("cell")]
+    assert len(forms) == 1 and len(forms[0].values("cell")) == len(sms)
+    form = forms[0]
+    form.page_url = url
+    form.set("decision", "sync")
+    form.set("reason", "Sales want SMS")
+    response = post_form(staff_client, form, follow=True)
+    assert f"Sync for Salesforce: {len(sms)} activities." in response.content.decode()
+    synced = set(Activity.objects.synced_to(["salesforce"]).values_list("slug", flat=True))
+    assert synced == sms
+    assert "No activity matches these filters." in staff_client.get(url).content.decode()
+
+
+def test_set_for_all_is_all_or_nothing(staff_client, catalog):
+    """When one cell of a set changed since the page was read, none of the set is saved."""
+    url = f"{PLAN}?category=sms"
+    form = next(
+        f
+        for f in forms_in(staff_client.get(url).content.decode())
+        if ("destination", "webhook") in f.pairs and f.values("cell")
+    )
+    form.page_url = url
+    decide_on_page(staff_client, url, "sent-sms", "webhook", "dont")
+    form.set("decision", "sync")
+    response = post_form(staff_client, form, follow=True)
+    assert "No decision of this set was saved." in response.content.decode()
+    assert not Activity.objects.synced_to(["webhook"]).exists()
+
+
+def test_visitors_cannot_decide(client, catalog):
+    """A visitor's post, even with a valid token, goes to the login page and changes nothing."""
+    staffless = Client()
+    response = staffless.post(
+        "/sync-plan/decide/",
+        {"activity": "sent-email", "destination": "webhook", "decision": "sync", "seen": "undecided.0"},
+    )
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert not Decision.objects.exists()
+
+
+def test_plan_exports_carry_decisions_and_reasons(staff_client, client, catalog):
+    """plan.csv and plan.json hold one row per activity and destination, with the decision and its reason."""
+    decide_on_page(staff_client, PLAN, "sent-email", "salesforce", "sync", "Sales, see sends")
+    rows = json.loads(client.get("/plan.json").content)
+    assert len(rows) == 69 * 2
+    row = next(r for r in rows if r["slug"] == "sent-email" and r["destination"] == "salesforce")
+    assert row["decision"] == "sync" and row["reason"] == "Sales, see sends" and row["version"] == 1
+    assert row["decided_at"].endswith("+00:00")
+    text = client.get("/plan.csv", {"category": "email"}).content.decode()
+    assert text.splitlines()[0] == "\ufeffslug,name,category,destination,decision,reason,decided_by,decided_at,version"
+    assert 'sent-email,Sent email,email,salesforce,sync,"Sales, see sends",editor,' in text
+
+
+@pytest.mark.parametrize(
+    "url", [PLAN, f"{PLAN}?undecided=salesforce", f"{PLAN}?q=email&destination=webhook", "/plan.json"]
+)
+def test_plan_pages_cost_the_same_queries_at_any_size(client, catalog, url):
+    """
+    The plan reads its rows, decisions and progress in a fixed number of queries: the same at 2,000 activities
+    by 5 destinations as at 69 by 2, within the public pages' budget (the page paginates).
+    """
+    everything = list(Activity.objects.all())
+    webhook = Destination.objects.get(slug="webhook")
+    for activity in everything[::3]:
+        activity.destinations.add(webhook)
+    Decision.objects.bulk_create(Decision(activity=a, destination=webhook, decision="dont") for a in everything[1::3])
+    small = count_queries(client, url)
+    grow_catalog()
+    for number in range(3):
+        Destination.objects.create(name=f"CRM {number}", slug=f"crm-{number}", kind="crm")
+    large = count_queries(client, url)
+    assert small <= 7
+    assert large == small
+
+
+def test_the_api_carries_the_plan(staff_client, client, catalog):
+    """Activities carry every destination's decision and their relations; destinations their counts and decisions."""
+    decide_on_page(staff_client, PLAN, "sent-email", "salesforce", "sync", "Sales see sends")
+    decide_on_page(staff_client, PLAN, "sent-email", "webhook", "dont", "Too many")
+    sent = client.get("/api/activities/sent-email/").json()
+    assert sent["url"] == "http://testserver/activities/sent-email/"
+    assert sent["api_url"] == "http://testserver/api/activities/sent-email/"
+    by_slug = {item["destination"]: item for item in sent["destinations"]}
+    assert (by_slug["salesforce"]["decision"], by_slug["salesforce"]["reason"]) == ("sync", "Sales see sends")
+    assert by_slug["webhook"]["decision"] == "dont" and by_slug["webhook"]["decided_at"].endswith("Z")
+    relations = [(relation["label"], relation["activity"]) for relation in sent["relations"]]
+    assert ("Same event on another channel", "sent-sms") in relations
+    assert ("Followed by", "received-email") in relations
+    assert "notes" not in sent and "owner_notes" not in sent
+    destinations = client.get("/api/destinations/").json()
+    salesforce = next(item for item in destinations if item["slug"] == "salesforce")
+    assert (salesforce["sync"], salesforce["dont"], salesforce["undecided"]) == (1, 0, 68)
+    detail = client.get("/api/destinations/salesforce/").json()
+    assert [item["activity"] for item in detail["decisions"] if item["decision"] == "sync"] == ["sent-email"]
+    assert client.get("/api/destinations/nowhere/").status_code == 404
+    root = client.get("/api/").json()
+    assert root["destinations"] == "http://testserver/api/destinations/"
+    assert len(client.get("/api/activities/", {"page_size": 200}).json()["results"]) == 69
+    assert len(client.get("/api/activities/", {"page_size": 500}).json()["results"]) == 69
+    assert len(client.get("/api/activities/", {"page_size": 10}).json()["results"]) == 10
+    undecided = client.get("/api/activities/", {"undecided": "salesforce", "page_size": 200}).json()
+    assert undecided["count"] == 68
+
+
+def test_the_api_stays_read_only(client, catalog):
+    """A visitor cannot write through the API's plan endpoints."""
+    assert client.post("/api/destinations/salesforce/", {}).status_code == 405
+    assert client.post("/api/activities/", {}).status_code == 405
