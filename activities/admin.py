@@ -125,7 +125,7 @@ class RelationInline(admin.TabularInline):
 class ActivityAdmin(CatalogEditAdmin):
     resource_classes = (ActivityResource,)
     list_display = ("name", "category", "kind", "synced_to", "position", "updated")
-    list_filter = ("category", "kind", "destinations")
+    list_filter = ("category", "kind", "destinations", "owner")
     list_select_related = ("category",)
     search_fields = ("name", "definition")
     prepopulated_fields = {"slug": ("name",)}
@@ -140,6 +140,8 @@ class ActivityAdmin(CatalogEditAdmin):
         "position",
         "definition",
         "destinations",
+        "owner",
+        "notes",
         "relations_entered_elsewhere",
         "created",
         "updated",

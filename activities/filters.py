@@ -34,6 +34,7 @@ class ActivityFilter(django_filters.FilterSet):
         method="filter_undecided",
         widget=forms.CheckboxSelectMultiple,
     )
+    owner = django_filters.CharFilter(label="Owner (a username, or “none”)", method="filter_owner", max_length=150)
     q = django_filters.CharFilter(
         label="Search",
         method="filter_search",
@@ -44,7 +45,7 @@ class ActivityFilter(django_filters.FilterSet):
     class Meta:
         model = Activity
         # The search comes last: a broad search picks its ranked candidates among the rows the others keep.
-        fields = ["category", "kind", "destination", "undecided", "q"]
+        fields = ["category", "kind", "destination", "undecided", "owner", "q"]
 
     def __init__(self, *args, exhaustive=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,6 +61,11 @@ class ActivityFilter(django_filters.FilterSet):
 
     def filter_undecided(self, queryset, name, value: QuerySet):
         return plan.undecided_for(queryset, value) if value else queryset
+
+    def filter_owner(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(owner__isnull=True) if value == "none" else queryset.filter(owner__username=value)
 
     def filter_search(self, queryset, name, value):
         self.search_results = search(queryset, value, self.search_limit)

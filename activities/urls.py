@@ -6,6 +6,8 @@ app_name = "activities"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("categories/", views.category_index, name="category_index"),
+    path("destinations/", views.destination_index, name="destination_index"),
     path("categories/<slug:slug>/", views.category_detail, name="category_detail"),
     path("activities/", views.activity_list, name="activity_list"),
     path("activities.csv", views.activity_export, {"export_format": "csv"}, name="activity_export_csv"),

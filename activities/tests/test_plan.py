@@ -237,3 +237,92 @@ def test_the_api_stays_read_only(client, catalog):
     """A visitor cannot write through the API's plan endpoints."""
     assert client.post("/api/destinations/salesforce/", {}).status_code == 405
     assert client.post("/api/activities/", {}).status_code == 405
+
+
+def test_the_header_and_the_index_pages_lead_a_newcomer(client, catalog):
+    """The header links to Categories, All activities, Sync plan and API; /categories/ and /destinations/ list."""
+    home = client.get("/").content.decode()
+    for link in (
+        'href="/categories/">Categories',
+        'href="/activities/">All activities',
+        'href="/sync-plan/">Sync plan',
+        'href="/api/">API',
+    ):
+        assert link in home
+    assert home.count('type="search"') == 1  # one search box on the home page
+    assert "Find when an activity is recorded" in home and "Decide what to sync" in home
+    assert 'href="/sync-plan/?undecided=salesforce">69 undecided' in home
+    categories = client.get("/categories/").content.decode()
+    assert "Email activities" in categories and "SMS activities" in categories
+    destinations = client.get("/destinations/").content.decode()
+    assert 'href="/destinations/salesforce/">Salesforce' in destinations and "0 sync · 0 don't" in destinations
+
+
+def test_no_chart_draws_zero_width_bars(client, catalog):
+    """Before anything is synced the overview draws the totals only: no zero-width bar, no stray 0."""
+    home = client.get("/").content.decode()
+    assert 'width="0.0"' not in home and 'width="0"' not in home
+    assert ">0</text>" not in home
+
+
+def test_owner_and_notes(staff_client, client, catalog, django_user_model):
+    """The owner shows by name to everyone; notes only to staff, never on public pages, exports or the API."""
+    owner = django_user_model.objects.create_user("ana", first_name="Ana", last_name="Lima", is_staff=True)
+    Activity.objects.filter(slug="sent-email").update(owner=owner, notes="Check the bounce handling first.")
+    public = client.get("/activities/sent-email/").content.decode()
+    assert "Ana Lima" in public and "Check the bounce handling" not in public
+    assert "Check the bounce handling" in staff_client.get("/activities/sent-email/").content.decode()
+    for url in ("/api/activities/sent-email/", "/activities.json", "/plan.json", "/sync-plan/"):
+        assert "Check the bounce handling" not in client.get(url).content.decode()
+    owned = client.get("/api/activities/", {"owner": "ana"}).json()
+    assert [row["slug"] for row in owned["results"]] == ["sent-email"]
+    assert client.get("/api/activities/", {"owner": "none"}).json()["count"] == 68
+    assert "No owner" in client.get("/activities/opened-email/").content.decode()
+
+
+def test_staff_see_edit_links(staff_client, client, catalog):
+    """Staff get an Edit link to the admin form on activity and category pages, and "Edit this plan"."""
+    sent = Activity.objects.get(slug="sent-email")
+    assert (
+        f'href="/admin/activities/activity/{sent.pk}/change/">Edit'
+        in staff_client.get("/activities/sent-email/").content.decode()
+    )
+    assert 'href="/admin/activities/category/' in staff_client.get("/categories/email/").content.decode()
+    assert (
+        'href="/sync-plan/?undecided=webhook">Edit this plan'
+        in staff_client.get("/destinations/webhook/").content.decode()
+    )
+    assert "Edit this plan" not in client.get("/destinations/webhook/").content.decode()
+    assert "/admin/activities/activity/" not in client.get("/activities/sent-email/").content.decode()
+
+
+def test_destination_page_shows_definitions_and_reasons(staff_client, client, catalog):
+    """A destination's page lists what it receives with each definition and the reason it was decided."""
+    decide_on_page(staff_client, PLAN, "sent-email", "webhook", "sync", "The CRM team needs sends")
+    page = client.get("/destinations/webhook/").content.decode()
+    assert "Why: The CRM team needs sends" in page
+    assert Activity.objects.get(slug="sent-email").definition.replace("'", "&#x27;") in page
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/categories/",
+        "/destinations/",
+        "/destinations/webhook/",
+        "/api/",
+        "/api/destinations/",
+        "/api/destinations/webhook/",
+    ],
+)
+def test_new_pages_cost_the_same_queries_at_any_size(client, catalog, url):
+    """The home page, the index pages and the plan's API run a fixed number of queries at 69 and 2,000 activities."""
+    webhook = Destination.objects.get(slug="webhook")
+    for activity in list(Activity.objects.all())[::2]:
+        activity.destinations.add(webhook)
+    small = count_queries(client, url)
+    grow_catalog()
+    for number in range(3):
+        Destination.objects.create(name=f"CRM {number}", slug=f"crm-{number}", kind="crm")
+    assert count_queries(client, url) == small <= 7
