@@ -116,11 +116,11 @@ def test_destination_page_groups_by_category_with_counts(client, catalog):
     assert 'href="/destinations/webhook/plan.csv"' in html
 
 
-def test_empty_destination_says_so_and_links_to_the_admin(client, catalog):
-    """A destination with nothing chosen says so and links to where choices are made."""
+def test_empty_destination_says_so_and_links_to_the_plan(client, catalog):
+    """A destination with nothing chosen says so and links to where choices are made: the sync plan."""
     html = client.get("/destinations/salesforce/").content.decode()
     assert "Nothing is synced to Salesforce yet." in html
-    assert 'href="/admin/activities/activity/"' in html
+    assert 'href="/sync-plan/?undecided=salesforce"' in html
     assert "plan.csv" not in html
 
 
