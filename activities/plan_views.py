@@ -59,6 +59,19 @@ def plan_filter(query_string):
     return ActivityFilter(QueryDict(query_string), queryset=Activity.objects.for_listing())
 
 
+def plan_progress(query_string, activity_filter=None):
+    """
+    Progress per destination among the activities the other filters keep: "undecided for X" is left out, so that
+    a decision made there moves X's line forward instead of taking the activity out of what is counted.
+    """
+    filters = QueryDict(query_string, mutable=True)
+    if activity_filter is not None and "undecided" not in filters:
+        return plan.progress(activity_filter.results())
+    filters.pop("undecided", None)
+    filters.pop("page", None)
+    return plan.progress(plan_filter(filters.urlencode()).results())
+
+
 def back_to_plan(query_string, anchor=""):
     url = reverse("activities:sync_plan") + (f"?{query_string}" if query_string else "")
     return redirect(url + (f"#{anchor}" if anchor else ""))
@@ -69,10 +82,11 @@ def sync_plan(request):
     """Every activity against every destination, grouped by category, filtered as /activities/ is."""
     activity_filter = plan_filter(request.META.get("QUERY_STRING", ""))
     activities = activity_filter.results().with_destination_slugs()
-    lines = plan.progress(activity_filter.results())
+    lines = plan_progress(request.META.get("QUERY_STRING", ""), activity_filter)
     destinations = [line.destination for line in lines]
     paginator = Paginator(activities, PLAN_PER_PAGE)
-    if lines:  # the progress query counted the activities listed: the paginator need not count them again
+    if lines and not request.GET.get("undecided"):
+        # The progress query counted the activities listed: the paginator need not count them again.
         paginator.count = lines[0].total
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = plan.with_cells(page.object_list, destinations)
@@ -114,14 +128,13 @@ def decide_one(request):
         else:
             messages.success(request, f"{activity.name}: {Choice(data['decision']).label} for {destination.name}.")
         return back_to_plan(data["filters"], anchor)
-    activity_filter = plan_filter(data["filters"])
     return render(
         request,
         "activities/sync_plan.html#decided",
         {
             "cell": plan.cell(activity, destination),
             "error": error,
-            "progress": plan.progress(activity_filter.results()),
+            "progress": plan_progress(data["filters"]),
             "filters": data["filters"],
             "choices": Choice.choices,
             "oob": True,
