@@ -4,7 +4,7 @@ activities nobody has decided about yet. Writing it is `decisions.decide()`.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -166,6 +166,37 @@ def export_rows(activities, destinations):
                 "decision": str(item.decision),
                 "reason": item.reason,
                 "decided_by": item.decided_by,
-                "decided_at": item.decided_at.isoformat() if item.decided_at else None,
+                "decided_at": iso(item.decided_at),
                 "version": item.version,
             }
+
+
+class Decided(dict):
+    """{activity slug: {destination slug: decision as the API gives it}}, and the destinations' slugs in order."""
+
+    destinations = ()
+
+
+def decisions_by_slug(activities):
+    """Every decision of these activities, as the API and the exports give them: two queries, whatever their number."""
+    destinations = list(Destination.objects.all())
+    decided = Decided()
+    decided.destinations = [destination.slug for destination in destinations]
+    for activity in with_cells(activities.with_destination_slugs(), destinations):
+        decided[activity.slug] = {item.destination.slug: as_data(item) for item in activity.cells}
+    return decided
+
+
+def as_data(item):
+    """One cell in the API's shape and types."""
+    return {
+        "destination": item.destination.slug,
+        "decision": str(item.decision),
+        "reason": item.reason,
+        "decided_at": iso(item.decided_at),
+    }
+
+
+def iso(moment):
+    """A time as the API writes it: ISO 8601 in UTC, with "Z"; None stays None."""
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z") if moment else None

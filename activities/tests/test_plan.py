@@ -176,10 +176,21 @@ def test_plan_exports_carry_decisions_and_reasons(staff_client, client, catalog)
     assert len(rows) == 69 * 2
     row = next(r for r in rows if r["slug"] == "sent-email" and r["destination"] == "salesforce")
     assert row["decision"] == "sync" and row["reason"] == "Sales, see sends" and row["version"] == 1
-    assert row["decided_at"].endswith("+00:00")
+    assert row["decided_at"].endswith("Z")
     text = client.get("/plan.csv", {"category": "email"}).content.decode()
     assert text.splitlines()[0] == "\ufeffslug,name,category,destination,decision,reason,decided_by,decided_at,version"
     assert 'sent-email,Sent email,email,salesforce,sync,"Sales, see sends",editor,' in text
+    exported = json.loads(client.get("/activities.json", {"q": "sent email"}).content)
+    sent = next(row for row in exported if row["slug"] == "sent-email")
+    assert {(d["destination"], d["decision"], d["reason"]) for d in sent["decisions"]} == {
+        ("salesforce", "sync", "Sales, see sends"),
+        ("webhook", "undecided", ""),
+    }
+    listed = client.get("/activities.csv", {"category": "email"}).content.decode("utf-8-sig").splitlines()
+    assert listed[0].endswith(",salesforce decision,salesforce reason,webhook decision,webhook reason")
+    assert next(line for line in listed if line.startswith("sent-email,")).endswith(
+        ',sync,"Sales, see sends",undecided,'
+    )
 
 
 @pytest.mark.parametrize(

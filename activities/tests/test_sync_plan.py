@@ -163,7 +163,10 @@ def test_json_export(client, catalog):
 def test_empty_exports_have_headers_only(client, catalog):
     """An empty plan exports a CSV with only its header row and a JSON with no activities."""
     text = client.get("/destinations/webhook/plan.csv").content.decode("utf-8-sig")
-    assert text.strip() == "slug,name,category,category_name,kind,position,definition,destinations,updated,version"
+    assert text.strip() == (
+        "slug,name,category,category_name,kind,position,definition,destinations,updated,version,"
+        "salesforce decision,salesforce reason,webhook decision,webhook reason"
+    )
     assert json.loads(client.get("/destinations/webhook/plan.json").content)["count"] == 0
 
 
