@@ -329,3 +329,7 @@ class RelationAdmin(admin.ModelAdmin):
 class SynonymAdmin(admin.ModelAdmin):
     list_display = ("term", "equivalents")
     search_fields = ("term", "equivalents")
+
+
+# The plan's decisions and the import of a plan file.
+from activities import admin_plan  # noqa: E402, F401
