@@ -337,3 +337,14 @@ def test_new_pages_cost_the_same_queries_at_any_size(client, catalog, url):
     for number in range(3):
         Destination.objects.create(name=f"CRM {number}", slug=f"crm-{number}", kind="crm")
     assert count_queries(client, url) == small <= 7
+
+
+def test_openapi_documents_the_plan(client, catalog):
+    """The schema lists the destinations' endpoints, the plan's parameters and an activity's decisions."""
+    schema = client.get("/api/schema/", headers={"accept": "application/json"}).json()
+    assert {"/api/destinations/", "/api/destinations/{slug}/"} <= set(schema["paths"])
+    parameters = {item["name"] for item in schema["paths"]["/api/activities/"]["get"]["parameters"]}
+    assert {"undecided", "owner", "destination", "page_size"} <= parameters
+    activity = schema["components"]["schemas"]["Activity"]["properties"]
+    assert {"url", "api_url", "destinations", "relations"} <= set(activity)
+    assert "notes" not in activity
