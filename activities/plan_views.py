@@ -56,7 +56,7 @@ def errors(form):
 
 def plan_filter(query_string):
     """The list's FilterSet over the activities, from a query string (the page's, or the one a form carries)."""
-    return ActivityFilter(QueryDict(query_string), queryset=Activity.objects.for_listing())
+    return ActivityFilter(QueryDict(query_string), queryset=Activity.objects.for_listing().select_related("owner"))
 
 
 def plan_progress(query_string, activity_filter=None):

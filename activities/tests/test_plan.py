@@ -289,6 +289,8 @@ def test_owner_and_notes(staff_client, client, catalog, django_user_model):
     assert [row["slug"] for row in owned["results"]] == ["sent-email"]
     assert client.get("/api/activities/", {"owner": "none"}).json()["count"] == 68
     assert "No owner" in client.get("/activities/opened-email/").content.decode()
+    plan_page = client.get(PLAN, {"category": "email"}).content.decode()
+    assert "Owner: Ana Lima" in plan_page and "Owner: no owner" in plan_page
 
 
 def test_staff_see_edit_links(staff_client, client, catalog):
