@@ -6,8 +6,7 @@ activities nobody has decided about yet. Writing it is `decisions.decide()`.
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Value
 
 from activities.decisions import Choice, Decision, effective, seen_token
 from activities.models import Activity, Destination
@@ -31,11 +30,6 @@ def decided_against(activities, destination):
     return activities.filter(Exists(refused) & ~Exists(synced))
 
 
-def _count(queryset):
-    counted = queryset.order_by().values("destination").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
 @dataclass(frozen=True)
 class Progress:
     """How far the plan for one destination has come among some activities."""
@@ -55,20 +49,33 @@ class Progress:
         return round(100 * (self.sync + self.dont) / self.total) if self.total else 0
 
 
-def progress(activities):
-    """Every destination in name order, with how many of these activities sync, don't, or are undecided: one query."""
-    among = activities.order_by().values("pk")
-    linked = Exists(LINKS.objects.filter(activity=OuterRef("activity"), destination=OuterRef("destination")))
-    refused = Decision.objects.filter(destination=OuterRef("pk"), decision=Choice.DONT, activity__in=among)
-    rows = Destination.objects.annotate(
-        synced=_count(LINKS.objects.filter(destination=OuterRef("pk"), activity__in=among)),
-        refused=_count(refused.alias(linked=linked).filter(linked=False)),
-        listed=Subquery(
-            activities.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("pk")).values("n")[:1],
-            output_field=IntegerField(),
-        ),
+def progress(counted):
+    """
+    Every destination in name order, with how many of the `counted` activities sync, don't, or are undecided.
+    One query: the destinations' rows, the links and the "don't sync" decisions grouped by destination, and the
+    count of the activities counted (UNION ALL), each read from the activities' side, as the facets count.
+    """
+    text, number = Value(None, CharField()), Value(None, IntegerField())
+    rows = Destination.objects.order_by().values_list("pk", "slug", "name", "kind", "notes", Value(0))
+    counted = counted.order_by()
+    synced = counted.filter(destinations__isnull=False).values_list("destinations", Value("sync"), text, text, text)
+    refused = (
+        counted.filter(decisions__decision=Choice.DONT)
+        .annotate(refused_for=F("decisions__destination"))
+        .filter(~Exists(LINKS.objects.filter(activity=OuterRef("pk"), destination=OuterRef("refused_for"))))
+        .values_list("refused_for", Value("dont"), text, text, text)
     )
-    return [Progress(row, row.synced, row.refused, (row.listed or 0) - row.synced - row.refused) for row in rows]
+    among = counted.values_list(number, text, text, text, text)
+    parts = [part.annotate(n=Count("pk")) for part in (synced, refused, among)]
+    found = list(rows.union(*parts, all=True))
+    counts = {(pk, part): n for pk, part, name, *_, n in found if name is None}
+    listed = counts.get((None, None), 0)
+    lines = []
+    for pk, slug, name, kind, notes, _ in sorted((row for row in found if row[2] is not None), key=lambda row: row[2]):
+        sync, dont = counts.get((pk, "sync"), 0), counts.get((pk, "dont"), 0)
+        destination = Destination(pk=pk, slug=slug, name=name, kind=kind, notes=notes)
+        lines.append(Progress(destination, sync, dont, listed - sync - dont))
+    return lines
 
 
 @dataclass(frozen=True)

@@ -7,18 +7,18 @@ Without JavaScript the same forms post and come back to the page they were sent 
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from activities import exports, plan
+from activities import exports, facets, plan
 from activities.caching import catalog_page
 from activities.decisions import Choice, StaleDecision, decide
 from activities.filters import ActivityFilter
 from activities.models import Activity, Destination
+from activities.pagination import SearchPaginator
 
 PLAN_PER_PAGE = 100
 
@@ -65,11 +65,13 @@ def plan_progress(query_string, activity_filter=None):
     a decision made there moves X's line forward instead of taking the activity out of what is counted.
     """
     filters = QueryDict(query_string, mutable=True)
-    if activity_filter is not None and "undecided" not in filters:
-        return plan.progress(activity_filter.results())
-    filters.pop("undecided", None)
-    filters.pop("page", None)
-    return plan.progress(plan_filter(filters.urlencode()).results())
+    if activity_filter is None or "undecided" in filters:
+        filters.pop("undecided", None)
+        filters.pop("page", None)
+        activity_filter = plan_filter(filters.urlencode())
+    if not activity_filter.is_valid():
+        return plan.progress(Activity.objects.none())
+    return plan.progress(facets.counted_without(activity_filter))
 
 
 def back_to_plan(query_string, anchor=""):
@@ -84,8 +86,9 @@ def sync_plan(request):
     activities = activity_filter.results().with_destination_slugs()
     lines = plan_progress(request.META.get("QUERY_STRING", ""), activity_filter)
     destinations = [line.destination for line in lines]
-    paginator = Paginator(activities, PLAN_PER_PAGE)
-    if lines and not request.GET.get("undecided"):
+    searched = activity_filter.searched()
+    paginator = SearchPaginator(activities, PLAN_PER_PAGE, search=searched)
+    if lines and searched is None and not request.GET.get("undecided"):
         # The progress query counted the activities listed: the paginator need not count them again.
         paginator.count = lines[0].total
     page = paginator.get_page(request.GET.get("page"))

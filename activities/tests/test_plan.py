@@ -30,11 +30,6 @@ def decide_on_page(client, url, activity, destination, decision, reason="", **ex
     return post_form(client, form, **extra)
 
 
-def progress_line(html, name):
-    start = html.index(f">{name}</a>: ")
-    return " ".join(html[start + len(name) + 6 : html.index("<progress", start)].replace("<", " <").split())
-
-
 def test_visitors_see_the_plan_read_only_with_progress(client, catalog):
     """Anonymous visitors see every activity against every destination, grouped by category, and no form."""
     page = client.get(PLAN)
@@ -350,3 +345,12 @@ def test_openapi_documents_the_plan(client, catalog):
     activity = schema["components"]["schemas"]["Activity"]["properties"]
     assert {"url", "api_url", "destinations", "relations"} <= set(activity)
     assert "notes" not in activity
+
+
+def test_progress_follows_a_search(staff_client, client, catalog):
+    """With a search and a destination chosen, progress counts exactly the activities those keep."""
+    decide_on_page(staff_client, PLAN, "sent-email", "salesforce", "sync")
+    html = client.get(PLAN, {"q": "email", "destination": "salesforce"}).content.decode()
+    assert "Salesforce</a>: 1 sync · 0 don't · 0 undecided" in html
+    assert 'Webhook</a>: 0 sync · 0 don\'t · <a href="/sync-plan/?undecided=webhook">1 undecided</a>' in html
+    assert "1 activity." in html
