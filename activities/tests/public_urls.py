@@ -19,6 +19,15 @@ PUBLIC_URLS = (
     "/api/categories/email/",
     "/api/activities/",
     "/api/activities/sent-email/",
+    "/categories/",
+    "/destinations/",
+    "/sync-plan/",
+    "/sync-plan/?undecided=salesforce&category=sms",
+    "/plan.csv",
+    "/plan.json",
+    "/api/",
+    "/api/destinations/",
+    "/api/destinations/webhook/",
 )
 
 # The same whatever the catalog holds (the API's schema and docs), or never cached (the load balancer's probe):
