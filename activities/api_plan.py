@@ -120,6 +120,8 @@ def destination_row(request, line):
 class DestinationList(generics.GenericAPIView):
     """Every destination with how many activities sync to it, don't, or are undecided."""
 
+    # The browsable page asks for a queryset; the answer itself is built from the plan's progress.
+    queryset = Destination.objects.all()
     serializer_class = DestinationSerializer
     pagination_class = None
     filter_backends = ()
@@ -132,6 +134,7 @@ class DestinationList(generics.GenericAPIView):
 class DestinationDetail(generics.GenericAPIView):
     """One destination, by slug: its counts and every activity's decision for it, with reasons."""
 
+    queryset = Destination.objects.all()
     serializer_class = DestinationDetailSerializer
     pagination_class = None
     filter_backends = ()

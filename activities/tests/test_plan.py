@@ -354,3 +354,18 @@ def test_progress_follows_a_search(staff_client, client, catalog):
     assert "Salesforce</a>: 1 sync · 0 don't · 0 undecided" in html
     assert 'Webhook</a>: 0 sync · 0 don\'t · <a href="/sync-plan/?undecided=webhook">1 undecided</a>' in html
     assert "1 activity." in html
+
+
+@pytest.mark.parametrize(
+    "url, shown",
+    [
+        ("/api/", "http://testserver/api/destinations/"),
+        ("/api/destinations/", "http://testserver/destinations/webhook/"),
+        ("/api/destinations/webhook/", "http://testserver/activities/sent-email/"),
+    ],
+)
+def test_the_plan_endpoints_open_in_a_browser(client, catalog, url, shown):
+    """Opened in a browser, the API's plan endpoints show DRF's browsable page with their data."""
+    page = client.get(url, headers={"accept": "text/html"})
+    assert page.status_code == 200
+    assert shown in page.content.decode()
