@@ -124,7 +124,7 @@ def decide_one(request):
         decide(activity, destination, data["decision"], data["reason"], request.user, seen=data["seen"])
     except StaleDecision as stale:
         error = str(stale)
-    anchor = f"cell-{activity.pk}-{destination.pk}"
+    anchor = f"cell-{activity.slug}-{destination.slug}"
     if not request.htmx:
         if error:
             messages.error(request, error)
