@@ -126,7 +126,7 @@ class RelationInline(admin.TabularInline):
 class ActivityAdmin(CatalogEditAdmin):
     resource_classes = (ActivityResource,)
     list_display = ("name", "category", "kind", "synced_to", "position", "updated")
-    list_filter = ("category", "kind", "destinations")
+    list_filter = ("category", "kind", "destinations", "owner")
     list_select_related = ("category",)
     search_fields = ("name", "definition")
     prepopulated_fields = {"slug": ("name",)}
@@ -141,6 +141,8 @@ class ActivityAdmin(CatalogEditAdmin):
         "position",
         "definition",
         "destinations",
+        "owner",
+        "notes",
         "relations_entered_elsewhere",
         "created",
         "updated",
@@ -328,3 +330,7 @@ class RelationAdmin(admin.ModelAdmin):
 class SynonymAdmin(admin.ModelAdmin):
     list_display = ("term", "equivalents")
     search_fields = ("term", "equivalents")
+
+
+# The plan's decisions and the import of a plan file.
+from activities import admin_plan  # noqa: E402, F401

@@ -21,7 +21,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 
-from activities import changes
+from activities import api_plan, changes
 from activities.filters import ActivityFilter
 from activities.models import Activity, Category
 
@@ -34,7 +34,7 @@ class PageField(serializers.CharField):
         super().__init__(source="slug", read_only=True, **kwargs)
 
     def to_representation(self, value):
-        return reverse(self.view_name, args=[value])
+        return self.context["request"].build_absolute_uri(reverse(self.view_name, args=[value]))
 
 
 # A ModelSerializer over dict rows, whose fields are built from the model once per process. (A comment, not a
@@ -64,23 +64,39 @@ class RowSerializer(serializers.ModelSerializer):
 
 class CategorySerializer(RowSerializer):
     url = PageField("activities:category_detail", help_text="The category's page.")
+    api_url = PageField("api:category_detail", help_text="The category in the API.")
     activity_count = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Category
-        fields = ("slug", "name", "description", "position", "activity_count", "url")
+        fields = ("slug", "name", "description", "position", "activity_count", "url", "api_url")
 
 
 class ActivitySerializer(RowSerializer):
     category = serializers.CharField(source="category__slug", read_only=True)
     category_name = serializers.CharField(source="category__name", read_only=True)
     url = PageField("activities:activity_detail", help_text="The activity's page.")
+    api_url = PageField("api:activity_detail", help_text="The activity in the API.")
+    destinations = api_plan.DecisionSerializer(many=True, read_only=True, help_text="Each destination's decision.")
+    relations = api_plan.RelationSerializer(many=True, read_only=True, help_text="How it relates to others.")
+
+    # Read after the page is fetched (api_plan.decisions_and_relations), not as columns of the row.
+    COMPUTED = ("destinations", "relations")
 
     class Meta:
         model = Activity
-        fields = ("slug", "name", "category", "category_name", "kind", "position", "definition", "updated", "url")
+        fields = (
+            *("slug", "name", "category", "category_name", "kind", "position", "definition", "updated"),
+            *("url", "api_url", "destinations", "relations"),
+        )
         # Times are given in UTC (TIME_ZONE is UTC too); naming the zone spares a lookup of the active one per row.
         extra_kwargs = {"updated": {"default_timezone": UTC}}
+
+    @classmethod
+    @cache
+    def columns(cls):
+        read = [column for column in super().columns() if column not in cls.COMPUTED]
+        return (*read, "id", "destination_slugs")
 
 
 class FollowsRenames:
@@ -125,22 +141,33 @@ class SearchFilterBackend(DjangoFilterBackend):
         return view.filterset
 
 
-class ActivityList(Rows, generics.ListAPIView):
+class WithPlan:
+    """Activity rows with their decisions and relations, read for the whole page at once."""
+
+    def paginate_queryset(self, queryset):
+        return api_plan.decisions_and_relations(self.request, list(super().paginate_queryset(queryset)))
+
+    def get_object(self):
+        return api_plan.decisions_and_relations(self.request, [super().get_object()])[0]
+
+
+class ActivityList(WithPlan, Rows, generics.ListAPIView):
     """
-    Activities, narrowed by the same parameters as /activities/: q, category (repeatable), kind, destination, and
-    changed_since (an ISO 8601 date and time: only activities changed since then).
+    Activities, narrowed by the same parameters as /activities/: q, category and destination (repeatable),
+    kind, undecided (activities with no decision for a destination), and changed_since (an ISO 8601 date and
+    time: only activities changed since then).
     """
 
-    queryset = Activity.objects.all()
+    queryset = Activity.objects.with_destination_slugs()
     serializer_class = ActivitySerializer
     filterset_class = ActivityFilter
     filter_backends = (SearchFilterBackend,)
 
 
-class ActivityDetail(FollowsRenames, Rows, generics.RetrieveAPIView):
-    """One activity, by slug."""
+class ActivityDetail(WithPlan, FollowsRenames, Rows, generics.RetrieveAPIView):
+    """One activity, by slug, with each destination's decision and its relations."""
 
-    queryset = Activity.objects.all()
+    queryset = Activity.objects.with_destination_slugs()
     serializer_class = ActivitySerializer
     lookup_field = "slug"
     filter_backends = ()

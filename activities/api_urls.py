@@ -4,7 +4,7 @@ from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from activities import api
+from activities import api, api_plan
 from activities.caching import catalog_page
 
 app_name = "api"
@@ -17,6 +17,9 @@ def with_data_images(view):
 
 
 urlpatterns = [
+    path("", catalog_page(api_plan.api_root), name="root"),
+    path("destinations/", catalog_page(api_plan.DestinationList.as_view()), name="destination_list"),
+    path("destinations/<slug:slug>/", catalog_page(api_plan.DestinationDetail.as_view()), name="destination_detail"),
     path("categories/", catalog_page(api.CategoryList.as_view()), name="category_list"),
     path("categories/<slug:slug>/", catalog_page(api.CategoryDetail.as_view()), name="category_detail"),
     path("activities/", catalog_page(api.ActivityList.as_view()), name="activity_list"),

@@ -9,6 +9,7 @@ import json
 import tablib
 from django.http import HttpResponse
 
+from activities import plan
 from activities.cells import as_text_cell
 from activities.resources import ActivityResource
 
@@ -17,17 +18,36 @@ CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 def export_response(activities, export_format, filename, **about):
     """
-    The activities as a CSV (UTF-8 with a byte-order mark, so spreadsheets keep ’ and é) or JSON download.
-    JSON is a list of rows, or, when `about` is given, an object with `about`, a count and the rows.
+    The activities as a CSV (UTF-8 with a byte-order mark, so spreadsheets keep ’ and é) or JSON download, each
+    with its decisions and their reasons. JSON is a list of rows, or, when `about` is given, an object with
+    `about`, a count and the rows.
     """
+    decided = plan.decisions_by_slug(activities)
     if export_format == "csv":
-        body = spreadsheet_csv(ActivityResource().export(queryset=activities))
+        dataset = ActivityResource().export(queryset=activities)
+        # Two columns per destination, after the import's own (which an import reads and these it leaves).
+        for slug in decided.destinations:
+            for part in ("decision", "reason"):
+                dataset.append_col([decided[row][slug][part] for row in dataset["slug"]], header=f"{slug} {part}")
+        body = spreadsheet_csv(dataset)
     else:
         # The API's types: numbers as numbers, times in ISO 8601 with their zone, destinations as a list of slugs.
         rows = ActivityResource().export(queryset=activities, force_native_type=True).dict
         for row in rows:
             row["destinations"] = row["destinations"].split()
+            row["decisions"] = list(decided[row["slug"]].values())
         body = json.dumps({**about, "count": len(rows), "activities": rows} if about else rows, ensure_ascii=False)
+    response = HttpResponse(body, content_type=CONTENT_TYPES[export_format])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def rows_response(rows, columns, export_format, filename):
+    """Plain rows (dicts in the API's types) as a CSV or JSON download, as `export_response` sends activities."""
+    if export_format == "csv":
+        body = spreadsheet_csv(tablib.Dataset(*([row[name] for name in columns] for row in rows), headers=columns))
+    else:
+        body = json.dumps(rows, ensure_ascii=False)
     response = HttpResponse(body, content_type=CONTENT_TYPES[export_format])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

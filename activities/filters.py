@@ -3,6 +3,7 @@ from django import forms
 from django.conf import settings
 from django.db.models import QuerySet
 
+from activities import plan
 from activities.models import Activity, Category, Destination
 from activities.search import search
 
@@ -29,6 +30,14 @@ class ActivityFilter(django_filters.FilterSet):
     changed_since = django_filters.IsoDateTimeFilter(
         label="Changed since", method="filter_changed_since", help_text="Only activities changed since then."
     )
+    undecided = django_filters.ModelMultipleChoiceFilter(
+        label="Undecided for",
+        to_field_name="slug",
+        queryset=Destination.objects.all(),
+        method="filter_undecided",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    owner = django_filters.CharFilter(label="Owner (a username, or “none”)", method="filter_owner", max_length=150)
     q = django_filters.CharFilter(
         label="Search",
         method="filter_search",
@@ -39,7 +48,7 @@ class ActivityFilter(django_filters.FilterSet):
     class Meta:
         model = Activity
         # The search comes last: a broad search picks its ranked candidates among the rows the others keep.
-        fields = ["category", "kind", "destination", "changed_since", "q"]
+        fields = ["category", "kind", "destination", "undecided", "owner", "changed_since", "q"]
 
     def __init__(self, *args, exhaustive=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,6 +65,14 @@ class ActivityFilter(django_filters.FilterSet):
     def filter_changed_since(self, queryset, name, value):
         """Activities with a history entry at or after `value`: their own edits, destinations included."""
         return queryset.filter(pk__in=Activity.history.filter(history_date__gte=value).values("id"))
+
+    def filter_undecided(self, queryset, name, value: QuerySet):
+        return plan.undecided_for(queryset, value) if value else queryset
+
+    def filter_owner(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(owner__isnull=True) if value == "none" else queryset.filter(owner__username=value)
 
     def filter_search(self, queryset, name, value):
         self.search_results = search(queryset, value, self.search_limit)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Count, OuterRef, Q, StringAgg, Subquery, Value
 from django.db.models.functions import Greatest, Least, Lower
@@ -150,6 +151,16 @@ class Activity(KeepsOldSlugs, Versioned):
     destinations = models.ManyToManyField(
         "Destination", blank=True, related_name="activities", help_text="Where this activity should be synced."
     )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_activities",
+        limit_choices_to={"is_staff": True},
+        help_text="The person who answers for this activity's plan.",
+    )
+    notes = models.TextField(blank=True, help_text="Internal: shown to staff only, never on public pages or the API.")
 
     objects = ActivityQuerySet.as_manager()
     history = activity_history
@@ -382,7 +393,9 @@ class CategoryOldSlug(OldSlug):
     row = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="old_slugs")
 
 
-# The search index's tables and the imported articles belong to this app; their models live beside the code
-# that reads them (activities/search/index.py; activities/imported_articles.py, the base of every drift report).
+# The search index's tables, the imported articles and the decisions belong to this app; their models live
+# beside the code that reads them (search/index.py; imported_articles.py, the base of every drift report;
+# decisions.py, the sync plan).
+from activities import decisions  # noqa: E402, F401
 from activities.imported_articles import ImportedArticle  # noqa: E402, F401
 from activities.search import index  # noqa: E402, F401

@@ -35,6 +35,8 @@ class SearchPagination(PageNumberPagination):
     """DRF's page numbers, with `count_capped`: true when a broad search's count stopped at the limit."""
 
     django_paginator_class = SearchPaginator
+    page_size_query_param = "page_size"
+    max_page_size = 200
 
     def paginate_queryset(self, queryset, request, view=None):
         # The API's FilterSet (kept on the view by SearchFilterBackend) holds the search's count.

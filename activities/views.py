@@ -2,7 +2,7 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from activities import diagrams, exports, facets
+from activities import diagrams, exports, facets, plan
 from activities.caching import catalog_page
 from activities.filters import ActivityFilter
 from activities.models import Activity, Catalog, Category, Destination, Relation
@@ -27,9 +27,11 @@ def moved_or_404(request, model, slug, message):
 
 @catalog_page
 def home(request):
-    """The article's overview, the categories in article order with their counts, and a search form."""
+    """The two jobs: find an activity (one search box, the categories) and decide what to sync (progress)."""
     categories = list(Category.objects.with_activity_counts())
-    overview = diagrams.overview(categories, Destination.objects.all(), Activity.objects.sync_counts_by_category())
+    progress = plan.progress(Activity.objects.all())
+    destinations = [line.destination for line in progress]
+    overview = diagrams.overview(categories, destinations, Activity.objects.sync_counts_by_category())
     return render(
         request,
         "activities/home.html",
@@ -38,8 +40,21 @@ def home(request):
             "categories": categories,
             "filter": ActivityFilter(),
             "overview": overview,
+            "progress": progress,
         },
     )
+
+
+@catalog_page
+def category_index(request):
+    """Every category in article order, with how many activities each holds."""
+    return render(request, "activities/category_index.html", {"categories": Category.objects.with_activity_counts()})
+
+
+@catalog_page
+def destination_index(request):
+    """Every destination, with how far its plan has come and its exports."""
+    return render(request, "activities/destination_index.html", {"progress": plan.progress(Activity.objects.all())})
 
 
 @catalog_page
@@ -86,7 +101,13 @@ def activity_list(request):
 @catalog_page
 def activity_detail(request, slug):
     """One activity, with its destinations, its related activities and its neighbours in the category."""
-    activity = Activity.objects.for_listing().prefetch_related("destinations").filter(slug=slug).first()
+    activity = (
+        Activity.objects.for_listing()
+        .select_related("owner")
+        .prefetch_related("destinations")
+        .filter(slug=slug)
+        .first()
+    )
     if activity is None:
         return moved_or_404(request, Activity, slug, "No activity has this address.")
     previous, following = Activity.objects.neighbours_of(activity)
@@ -115,10 +136,11 @@ def activity_export(request, export_format):
 def destination_detail(request, slug):
     """What one destination receives, grouped by category, with the exports and an empty state."""
     destination = get_object_or_404(Destination, slug=slug)
+    activities = plan.with_cells(destination.activities.for_listing().with_destination_slugs(), [destination])
     return render(
         request,
         "activities/destination_detail.html",
-        {"destination": destination, "activities": destination.activities.for_listing()},
+        {"destination": destination, "activities": activities},
     )
 
 

@@ -22,6 +22,15 @@ PUBLIC_URLS = (
     "/api/activities/",
     "/api/activities/sent-email/",
     "/api/changes/?start=2026-01-01&end=2026-01-02",
+    "/categories/",
+    "/destinations/",
+    "/sync-plan/",
+    "/sync-plan/?undecided=salesforce&category=sms",
+    "/plan.csv",
+    "/plan.json",
+    "/api/",
+    "/api/destinations/",
+    "/api/destinations/webhook/",
 )
 
 # The same whatever the catalog holds (the API's schema and docs), or never cached (the load balancer's probe):

@@ -23,7 +23,7 @@ def test_categories_list_in_display_order_with_counts(client, catalog):
     assert [row["slug"] for row in results] == list(Category.objects.values_list("slug", flat=True))
     email = next(row for row in results if row["slug"] == "email")
     assert email["activity_count"] == Activity.objects.in_category("email").count()
-    assert email["url"] == "/categories/email/"
+    assert email["url"] == "http://testserver/categories/email/"
 
 
 def test_activity_detail_by_slug(client, catalog):
@@ -34,7 +34,7 @@ def test_activity_detail_by_slug(client, catalog):
     assert body["category"] == "email"
     assert body["kind"] == "system"
     assert body["definition"] == activity.definition
-    assert body["url"] == "/activities/sent-email/"
+    assert body["url"] == "http://testserver/activities/sent-email/"
 
 
 def test_activity_list_is_paginated(client, catalog):
@@ -133,12 +133,13 @@ def test_search_goes_through_the_one_entry_point(client, catalog):
 )
 def test_list_query_count_is_constant(client, catalog, url):
     """
-    The API's lists run the same queries with 2,000 activities as with 69
-    (the catalog version for the ETag, a count and one page, categories joined): nothing is fetched per row.
+    The API's lists run the same queries with 2,000 activities as with 69 (the catalog version for the ETag, a
+    count and one page, categories joined; for activities, the page's decisions, destinations and relations):
+    nothing is fetched per row, and the public pages' budget holds.
     """
     small = count_queries(client, url)
     grow_catalog()
-    assert count_queries(client, url) == small <= 4
+    assert count_queries(client, url) == small <= 7
 
 
 def test_browsable_api_page_renders_for_browsers(client, catalog):
@@ -149,7 +150,8 @@ def test_browsable_api_page_renders_for_browsers(client, catalog):
     assert "Bounced email" in html
     assert "/static/rest_framework/" in html
     # Every script, style and image comes from this site: no absolute or protocol-relative address.
-    assert not re.search(r'(?:src|href)="(?:https?:)?//', html)
+    # (The results' own `url` links are absolute by design.)
+    assert not re.search(r'<(?:script|link|img)[^>]+(?:src|href)="(?:https?:)?//', html)
 
 
 @pytest.mark.parametrize("query", ["page=abc", "page=999", "page=-1"])
@@ -176,10 +178,10 @@ def test_urls_in_json_are_the_pages_urls(client, catalog):
     rows = every_row(client, "/api/activities/")
     assert len(rows) == len(activities) == 69
     for row in rows:
-        assert row["url"] == activities[row["slug"]].get_absolute_url()
+        assert row["url"] == "http://testserver" + activities[row["slug"]].get_absolute_url()
     categories = {category.slug: category for category in Category.objects.all()}
     for row in every_row(client, "/api/categories/"):
-        assert row["url"] == categories[row["slug"]].get_absolute_url()
+        assert row["url"] == "http://testserver" + categories[row["slug"]].get_absolute_url()
     assert client.get(rows[0]["url"]).status_code == 200
     assert client.get(client.get("/api/categories/email/").json()["url"]).status_code == 200
 
@@ -187,9 +189,16 @@ def test_urls_in_json_are_the_pages_urls(client, catalog):
 def test_urls_follow_the_prefix_the_site_is_mounted_under(client, catalog):
     """Mounted under a path prefix, the API's URLs carry it, request by request, as reverse() does."""
     with override_script_prefix("/explorer/"):
-        assert client.get("/api/activities/sent-email/").json()["url"] == "/explorer/activities/sent-email/"
-        assert client.get("/api/categories/").json()["results"][0]["url"].startswith("/explorer/categories/")
-    assert client.get("/api/activities/sent-email/").json()["url"] == "/activities/sent-email/"
+        assert (
+            client.get("/api/activities/sent-email/").json()["url"]
+            == "http://testserver/explorer/activities/sent-email/"
+        )
+        assert (
+            client.get("/api/categories/")
+            .json()["results"][0]["url"]
+            .startswith("http://testserver/explorer/categories/")
+        )
+    assert client.get("/api/activities/sent-email/").json()["url"] == "http://testserver/activities/sent-email/"
 
 
 def test_activity_shape(client, catalog):
@@ -205,7 +214,19 @@ def test_activity_shape(client, catalog):
         "position": activity.position,
         "definition": activity.definition,
         "updated": activity.updated.astimezone(UTC).isoformat().replace("+00:00", "Z"),
-        "url": "/activities/sent-email/",
+        "url": "http://testserver/activities/sent-email/",
+        "api_url": "http://testserver/api/activities/sent-email/",
+        "destinations": [
+            {"destination": "salesforce", "decision": "undecided", "reason": "", "decided_at": None},
+            {"destination": "webhook", "decision": "undecided", "reason": "", "decided_at": None},
+        ],
+        "relations": detail["relations"],
+    }
+    assert detail["relations"][0] == {
+        "label": detail["relations"][0]["label"],
+        "activity": detail["relations"][0]["activity"],
+        "url": f"http://testserver/activities/{detail['relations'][0]['activity']}/",
+        "api_url": f"http://testserver/api/activities/{detail['relations'][0]['activity']}/",
     }
     assert list(detail) == [
         "slug",
@@ -217,6 +238,9 @@ def test_activity_shape(client, catalog):
         "definition",
         "updated",
         "url",
+        "api_url",
+        "destinations",
+        "relations",
     ]
     listed = next(row for row in every_row(client, "/api/activities/") if row["slug"] == "sent-email")
     assert listed == detail
@@ -232,7 +256,8 @@ def test_category_shape(client, catalog):
         "description": email.description,
         "position": email.position,
         "activity_count": Activity.objects.in_category("email").count(),
-        "url": "/categories/email/",
+        "url": "http://testserver/categories/email/",
+        "api_url": "http://testserver/api/categories/email/",
     }
     assert next(row for row in client.get("/api/categories/").json()["results"] if row["slug"] == "email") == detail
 
@@ -269,7 +294,10 @@ def test_each_request_validates_its_own_parameters(client, catalog):
     )
 
 
-@pytest.mark.parametrize("url", ["/api/activities/sent-email/", "/api/categories/email/"])
-def test_detail_query_count(client, catalog, url):
-    """One object is the catalog version for the ETag and one query for the row, its category joined."""
-    assert count_queries(client, url) == 2
+@pytest.mark.parametrize("url, queries", [("/api/activities/sent-email/", 5), ("/api/categories/email/", 2)])
+def test_detail_query_count(client, catalog, url, queries):
+    """
+    One object is the catalog version for the ETag and one query for the row, its category joined; an
+    activity adds its decisions, the destinations and its relations.
+    """
+    assert count_queries(client, url) == queries

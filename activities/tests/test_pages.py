@@ -203,8 +203,8 @@ def test_edit_shows_at_once(client, catalog):
         ("/activities/", 'href="/explorer/activities/sent-email/"'),
         ("/activities/", 'href="/explorer/categories/email/"'),
         ("/activities/sent-email/", 'href="/explorer/destinations/webhook/"'),
-        ("/api/activities/", '"url":"/explorer/activities/sent-email/"'),
-        ("/api/categories/", '"url":"/explorer/categories/email/"'),
+        ("/api/activities/", '"url":"http://testserver/explorer/activities/sent-email/"'),
+        ("/api/categories/", '"url":"http://testserver/explorer/categories/email/"'),
     ],
 )
 def test_links_follow_the_prefix_the_site_is_mounted_under(client, catalog, url, link):

@@ -116,11 +116,11 @@ def test_destination_page_groups_by_category_with_counts(client, catalog):
     assert 'href="/destinations/webhook/plan.csv"' in html
 
 
-def test_empty_destination_says_so_and_links_to_the_admin(client, catalog):
-    """A destination with nothing chosen says so and links to where choices are made."""
+def test_empty_destination_says_so_and_links_to_the_plan(client, catalog):
+    """A destination with nothing chosen says so and links to where choices are made: the sync plan."""
     html = client.get("/destinations/salesforce/").content.decode()
     assert "Nothing is synced to Salesforce yet." in html
-    assert 'href="/admin/activities/activity/"' in html
+    assert 'href="/sync-plan/?undecided=salesforce"' in html
     assert "plan.csv" not in html
 
 
@@ -163,7 +163,10 @@ def test_json_export(client, catalog):
 def test_empty_exports_have_headers_only(client, catalog):
     """An empty plan exports a CSV with only its header row and a JSON with no activities."""
     text = client.get("/destinations/webhook/plan.csv").content.decode("utf-8-sig")
-    assert text.strip() == "slug,name,category,category_name,kind,position,definition,destinations,updated,version"
+    assert text.strip() == (
+        "slug,name,category,category_name,kind,position,definition,destinations,updated,version,"
+        "salesforce decision,salesforce reason,webhook decision,webhook reason"
+    )
     assert json.loads(client.get("/destinations/webhook/plan.json").content)["count"] == 0
 
 

@@ -18,7 +18,7 @@ def same_document(page):
 
 def test_browse_home_category_detail_and_back(page):
     """Home leads to a category, the category to an activity, and Back returns the same way."""
-    expect(page.get_by_role("heading", level=1)).to_have_text("System activities")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Activity explorer")
     favicon = page.request.get(page.locator("link[rel=icon]").get_attribute("href"))
     assert favicon.ok and favicon.headers["content-type"].startswith("image/svg+xml")
     page.get_by_role("link", name=re.compile(r"^Email activities")).click()
@@ -32,7 +32,7 @@ def test_browse_home_category_detail_and_back(page):
     expect(page).to_have_url(re.compile(r"/categories/email/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Email activities")
     page.go_back()
-    expect(page.get_by_role("heading", level=1)).to_have_text("System activities")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Activity explorer")
 
 
 def test_search_as_you_type_updates_results_and_url(open_page):
