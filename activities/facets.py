@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import CharField, Count, IntegerField, Q, Value
+from django.db.models.functions import Concat, Trim
 
 from activities.models import Activity, Category, Destination
 
@@ -171,6 +172,41 @@ def destination_choices(activity_filter, rows):
     return destinations, toggles("destination", items, slugs, capped(activity_filter, among))
 
 
+def owner_parts(counted):
+    """The `counted` activities grouped by owner (none included): the owner's username and full name, and how many."""
+    full_name = Trim(Concat("owner__first_name", Value(" "), "owner__last_name", output_field=TEXT))
+    grouped = shaped(counted, "owner", pk="owner", slug="owner__username", name=full_name)
+    return [grouped.annotate(listed=Count("pk"), by_kind=Value(0))]
+
+
+def owner_choices(activity_filter, rows):
+    """
+    The "Owner" facet: "No owner", then each owner by name, with their counts; empty while nobody owns an
+    activity and no owner is chosen (a lone "No owner" would say nothing).
+    """
+    owned = sorted((row for row in rows["owner"] if row["pk"]), key=lambda row: (row["name"] or row["slug"]).casefold())
+    unowned = sum(row["listed"] for row in rows["owner"] if not row["pk"])
+    owner = chosen(activity_filter, "owner")
+    if not owned and not owner:
+        return []
+    total = unowned + sum(row["listed"] for row in owned)
+    items = [("none", "No owner", unowned)] + [
+        (row["slug"], row["name"] or row["slug"], row["listed"]) for row in owned
+    ]
+    return [
+        FacetChoice(
+            name="owner",
+            value=value,
+            label=label,
+            count=count,
+            active=value == owner,
+            capped=capped(activity_filter, total),
+            params={"owner": None if value == owner else value, "page": None},
+        )
+        for value, label, count in items
+    ]
+
+
 def category_page_facets(activity_filter, slug):
     """
     A category page's category (None if no category has this slug) and its "Synced to" facet, in one query:
@@ -186,13 +222,17 @@ def category_page_facets(activity_filter, slug):
 
 
 def facets(activity_filter):
-    """Category, kind and destination choices with their counts, in one query; each counts all filters but its own."""
+    """Category, kind, destination and owner choices with counts, in one query; each counts all filters but its own."""
     counted = counted_without(activity_filter, "category")
     kind = chosen(activity_filter, "kind")
     # With a kind chosen, the kind counts come from the activities of every kind.
     kinds_counted = counted_without(activity_filter, "category", "kind") if kind else counted
     rows = read(
-        [*category_parts(counted, kinds_counted), *destination_parts(counted_without(activity_filter, "destination"))]
+        [
+            *category_parts(counted, kinds_counted),
+            *destination_parts(counted_without(activity_filter, "destination")),
+            *owner_parts(counted_without(activity_filter, "owner")),
+        ]
     )
     categories = category_counts(rows)
     slugs = [category.slug for category in chosen(activity_filter, "category")]
@@ -219,10 +259,13 @@ def facets(activity_filter):
         for value, label in Activity.Kind.choices
     ]
     destinations, destination_choice_list = destination_choices(activity_filter, rows)
+    owners = owner_choices(activity_filter, rows)
+    every = (*category_choices, *kinds, *destination_choice_list, *owners)
     return {
         "category": category_choices,
         "kind": kinds,
         "destination": destination_choice_list,
-        "active": [choice for choice in (*category_choices, *kinds, *destination_choice_list) if choice.active],
+        "owner": owners,
+        "active": [choice for choice in every if choice.active],
         "destinations": destinations,
     }

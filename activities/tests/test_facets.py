@@ -102,3 +102,18 @@ def test_a_renamed_category_still_redirects(client, catalog):
     email.save()
     response = client.get("/categories/email/?q=sent")
     assert (response.status_code, response["Location"]) == (301, "/categories/e-mail/?q=sent")
+
+
+def test_owner_facet_names_owners_and_counts_no_owner(client, catalog, django_user_model):
+    """Once someone owns an activity, "Owner" lists "No owner" and each owner by name; choosing one narrows the list."""
+    assert "facet-owner-title" not in client.get("/activities/").text
+    ada = django_user_model.objects.create_user("ada", first_name="Ada", last_name="Lovelace", is_staff=True)
+    Activity.objects.filter(slug__in=["sent-email", "opened-email"]).update(owner=ada)
+    page = client.get("/activities/", {"q": "email"})
+    choices = {choice.value: (choice.label, choice.count) for choice in page.context["facets"]["owner"]}
+    assert choices == {"none": ("No owner", result_count("q=email") - 2), "ada": ("Ada Lovelace", 2)}
+    chosen = client.get("/activities/", {"q": "email", "owner": "ada"})
+    assert sorted(activity.slug for activity in chosen.context["page"]) == ["opened-email", "sent-email"]
+    # The other owners' counts stay, so that a choice can be swapped; the chip names the owner.
+    assert {choice.value: choice.count for choice in chosen.context["facets"]["owner"]}["none"] == choices["none"][1]
+    assert "Owner:</span> Ada Lovelace" in chosen.text
