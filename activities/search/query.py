@@ -176,10 +176,13 @@ class Query:
 
     @property
     def highlights(self):
-        """The words to mark in results, each with whether it may be a prefix."""
+        """
+        The words to mark in results, each with whether it may be a prefix. A multi-word alternative ("e mail"
+        for email) is left out: it matches only as a phrase, and its words alone ("mail") would mark noise.
+        """
         marked = {}
         for term in self.terms:
-            for form in [term.typed, *term.alternatives]:
+            for form in [term.typed, *(form for form in term.alternatives if len(form) == 1)]:
                 for word in form:
                     marked[word] = marked.get(word, False) or (term.prefix and form is term.typed)
         for phrase in self.phrases:

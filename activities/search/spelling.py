@@ -95,7 +95,13 @@ class Lexicon:
                     break
             term = query.terms[index] if size == 1 else Term(typed=key)
             term.prefix = term.prefix and size == 1
-            term.synonyms = list(dict.fromkeys(self.synonyms.get(key, [])))
+            # A phrase holding a word the catalog never uses cannot match ("e mail" for email): it would only
+            # cost the search and move the ranks.
+            term.synonyms = [
+                form
+                for form in dict.fromkeys(self.synonyms.get(key, []))
+                if len(form) == 1 or all(word in self.counts for word in form)
+            ]
             merged.append(term)
             index += size
         query.terms = merged

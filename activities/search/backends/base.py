@@ -162,11 +162,12 @@ class Backend:
         if len(tried) == 1 and not limit:
             return query, None
         chosen, params = [], []
-        for number, fallback in enumerate(tried[:-1]):
+        for number, fallback in enumerate(tried if len(tried) > 1 else []):
             sql, found = self.first_matches(queryset, fallback, 1)
             chosen.append(f"WHEN EXISTS ({sql}) THEN {number}")
             params.extend(found)
-        choice = f"CASE {' '.join(chosen)} ELSE {len(tried) - 1} END" if chosen else "0"
+        # When nothing matches even one word, the whole query answers (nothing), with no word said to be dropped.
+        choice = f"CASE {' '.join(chosen)} ELSE 0 END" if chosen else "0"
         if not limit:
             with self.connection.cursor() as cursor:
                 cursor.execute(f"SELECT {choice}", params)

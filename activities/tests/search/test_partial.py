@@ -57,7 +57,7 @@ def test_required_words_are_never_dropped(catalog):
 
 @pytest.mark.parametrize(
     "q",
-    ["chat ended", "soft bounce", "xyzzyq popup", "unsubscribe frobnicate zzz", "email zebra", '"sent" zzq'],
+    ["chat ended", "opt out", "soft bounce", "xyzzyq popup", "unsubscribe frobnicate zzz", "email zebra", '"sent" zzq'],
 )
 def test_no_query_answers_nothing_while_one_word_matches(catalog, q):
     """Whatever else a query holds, one matching word (or its synonym, correction or prefix) finds activities."""
@@ -108,3 +108,10 @@ def test_exports_list_the_partial_matches(client, catalog):
     assert "Bounced email" in export
     assert "Bounced SMS" in export
     assert "Opened email" not in export
+
+
+def test_a_query_of_unknown_words_drops_none(catalog):
+    """When no word matches, the answer is empty and no word is said to be dropped."""
+    query, found = searched("xyzzyq qqqzz")
+    assert found == []
+    assert query.dropped == []
