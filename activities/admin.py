@@ -327,3 +327,7 @@ class RelationAdmin(admin.ModelAdmin):
 class SynonymAdmin(admin.ModelAdmin):
     list_display = ("term", "equivalents")
     search_fields = ("term", "equivalents")
+
+
+# The zero-result log's admin lives beside the search code.
+from activities.search import admin as search_admin  # noqa: E402, F401

@@ -383,4 +383,4 @@ class CategoryOldSlug(OldSlug):
 
 
 # The search index's tables belong to this app; their models live beside the search code that reads them.
-from activities.search import index  # noqa: E402, F401
+from activities.search import index, misses  # noqa: E402, F401

@@ -7,6 +7,7 @@ from activities.caching import catalog_page
 from activities.filters import ActivityFilter
 from activities.models import Activity, Catalog, Category, Destination, Relation
 from activities.pagination import SearchPaginator
+from activities.search.misses import noted, records_misses
 
 
 def page_or_fragment(request, template, partial):
@@ -42,6 +43,7 @@ def home(request):
     )
 
 
+@records_misses
 @catalog_page
 def category_detail(request, slug):
     """One category's activities, narrowed by the same FilterSet as the full list."""
@@ -51,7 +53,7 @@ def category_detail(request, slug):
     activity_filter = ActivityFilter(request.GET, queryset=Activity.objects.in_category(slug))
     activities = activity_filter.results().with_destination_slugs()
     destinations, destination_choices = facets.destination_facet(activity_filter)
-    return render(
+    response = render(
         request,
         page_or_fragment(request, "activities/category_detail.html", "results"),
         {
@@ -63,8 +65,11 @@ def category_detail(request, slug):
             "lifecycle": diagrams.lifecycle(Relation.objects.lifecycle_of(category)),
         },
     )
+    response.search_miss = noted(activity_filter.searched())
+    return response
 
 
+@records_misses
 @catalog_page
 def activity_list(request):
     """Every activity, narrowed by the FilterSet; the URL holds the whole state."""
@@ -72,7 +77,7 @@ def activity_list(request):
     activities = activity_filter.results().with_destination_slugs()
     paginator = SearchPaginator(activities, settings.ACTIVITIES_PER_PAGE, search=activity_filter.searched())
     choices = facets.facets(activity_filter)
-    return render(
+    response = render(
         request,
         page_or_fragment(request, "activities/activity_list.html", "results"),
         {
@@ -82,6 +87,8 @@ def activity_list(request):
             "destinations": choices["destinations"],
         },
     )
+    response.search_miss = noted(activity_filter.searched())
+    return response
 
 
 @catalog_page
