@@ -17,7 +17,8 @@ MAX_WORDS = 12
 # Words that carry no meaning of their own in a marketer's question ("when a contact opens the email").
 STOP_WORDS_TEXT = """
 a an the is are was were be been being am when what which who whom how why where of to for on at by with
-and or if then than this that these those it its do does did has have had i me my we our you your
+in into from about via and or if then than this that these those it its do does did has have had i me my we
+our you your
 """
 STOP_WORDS = frozenset(STOP_WORDS_TEXT.split())
 # Longer "words" are pasted noise, not typing: they are matched as they are, never corrected.
