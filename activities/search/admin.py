@@ -5,9 +5,8 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 
-from activities.models import Activity, Synonym
-from activities.search import search, words
-from activities.search.misses import SearchMiss
+from activities.models import Synonym
+from activities.search.misses import SearchMiss, matches_every_word
 
 
 class SynonymOfForm(forms.Form):
@@ -16,11 +15,6 @@ class SynonymOfForm(forms.Form):
         max_length=500,
         help_text="Words or phrases the catalog uses for the same thing, separated by commas, e.g. “unsubscribe”.",
     )
-
-
-def matches_every_word(text):
-    """Whether some activity matches every word of a logged query (none dropped)."""
-    return search(Activity.objects.all(), " ".join(f"+{word}" for word in words(text))).queryset.exists()
 
 
 @admin.register(SearchMiss)

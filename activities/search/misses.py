@@ -17,6 +17,8 @@ from functools import wraps
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, models, transaction
 from django.db.models import F
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from activities.search.query import words
@@ -143,3 +145,27 @@ def write(taken):
                     SearchMiss.objects.filter(query=text, day=day).update(count=F("count") + count)
     except DatabaseError:
         logger.exception("The search log could not be written")
+
+
+def matches_every_word(text):
+    """Whether some activity matches every word of a logged query (none dropped)."""
+    from activities.models import Activity
+    from activities.search import search
+
+    return search(Activity.objects.all(), " ".join(f"+{word}" for word in words(text))).queryset.exists()
+
+
+@receiver(post_save, sender="activities.Synonym")
+def resolve_misses(sender, instance, **kwargs):
+    """
+    A saved synonym marks resolved the logged queries it makes match, whichever way it was added (the log's
+    action, the synonym admin, a fixture). Only unresolved queries that hold one of its words are checked.
+    """
+    held = {word for form in instance.forms() for word in words(form)}
+    try:
+        with transaction.atomic():  # a savepoint: the synonym's own save goes on whatever happens here
+            for miss in SearchMiss.objects.filter(resolved=False).only("query"):
+                if held & set(words(miss.query)) and matches_every_word(miss.query):
+                    SearchMiss.objects.filter(query=miss.query).update(resolved=True)
+    except DatabaseError:
+        logger.exception("The search log could not be checked against a new synonym")

@@ -114,3 +114,17 @@ def test_editors_see_the_most_frequent_first_and_add_one_as_a_synonym(client, st
     assert not SearchMiss.objects.get(query="opt outt").resolved
     found = Activity.objects.search("frobnicate").values_list("name", flat=True)
     assert "Unsubscribed from email" in found
+
+
+def test_a_synonym_added_anywhere_resolves_the_queries_it_makes_match(staff_client, catalog):
+    """A synonym saved through the synonym admin marks resolved the logged queries it makes match."""
+    now = timezone.now()
+    SearchMiss.objects.create(query="unsub me", day=timezone.localdate(), outcome="partial", count=3, last_seen=now)
+    SearchMiss.objects.create(query="frobnicate", day=timezone.localdate(), outcome="nothing", count=1, last_seen=now)
+    page = staff_client.get("/admin/activities/synonym/add/")
+    form = read_form(page, form_id="synonym_form")
+    form.set("term", "frobnicate")
+    form.set("equivalents", "bounced")
+    assert post_form(staff_client, form, "_save").status_code == 302
+    assert SearchMiss.objects.get(query="frobnicate").resolved
+    assert not SearchMiss.objects.get(query="unsub me").resolved
