@@ -534,7 +534,7 @@ def main():
         )
     full = [timings["search"][q] for kind, q in queries if kind not in ("partial", "nothing")]
     missed = [timings["search"][q] for kind, q in queries if kind in ("partial", "nothing")]
-    print(f"- slowest full match {max(full):.1f} ms; slowest partial or empty search {max(missed):.1f} ms (page, wall).")
+    print(f"- slowest full match {max(full):.1f} ms; slowest partial or empty search {max(missed):.1f} ms (wall).")
     print(f"Load average at the end: {os.getloadavg()[0]:.2f}.")
     print()
     print(
