@@ -3,9 +3,10 @@ The zero-result log: searches people settled on that found nothing, or found som
 were dropped, normalised and counted per query per day, so that editors can see which words to add as
 synonyms. It stores the words alone: never who searched, their address or their session.
 
-Writes are bounded: each process gathers its misses and writes them at most once per SEARCH_LOG_FLUSH_SECONDS,
-in one short pass (a row per distinct query), the table stops taking new queries at SEARCH_LOG_MAX_ROWS,
-and rows older than SEARCH_LOG_DAYS go at each pass. A failure to log is reported and never fails the search.
+Writes are bounded: each process gathers its misses and, after a response has been sent, writes them at most
+once per SEARCH_LOG_FLUSH_SECONDS in one short pass (a row per distinct query); the table stops taking new
+queries at SEARCH_LOG_MAX_ROWS, and rows older than SEARCH_LOG_DAYS go at each pass. A failure to log is
+reported and never fails the search.
 """
 
 import logging
@@ -15,6 +16,7 @@ from datetime import timedelta
 from functools import wraps
 
 from django.conf import settings
+from django.core.signals import request_finished
 from django.db import DatabaseError, IntegrityError, models, transaction
 from django.db.models import F
 from django.db.models.signals import post_save
@@ -107,21 +109,29 @@ def records_misses(view):
 
 
 def record(text, outcome):
-    """Log one settled search that found nothing or needed partial matching; never raises."""
+    """Gather one settled search that found nothing or needed partial matching; never raises."""
     try:
         with pending.lock:
             key = (text, timezone.localdate())
             if key in pending.counts or len(pending.counts) < MOST_PENDING:
                 count, _, _ = pending.counts.get(key, (0, None, None))
                 pending.counts[key] = (count + 1, outcome, timezone.now())
-            due = time.monotonic() - pending.written >= settings.SEARCH_LOG_FLUSH_SECONDS
-            taken = pending.counts if due else {}
-            if due:
-                pending.counts, pending.written = {}, time.monotonic()
-        if taken:
-            write(taken)
     except Exception:  # a log that fails must never fail the search it logs
         logger.exception("The search log could not record a search")
+
+
+@receiver(request_finished)
+def write_when_due(**kwargs):
+    """
+    Once a response has been sent, write what the process gathered if SEARCH_LOG_FLUSH_SECONDS have passed:
+    the visitor never waits for the log, and the database sees one short pass a minute at most.
+    """
+    if not pending.counts or time.monotonic() - pending.written < settings.SEARCH_LOG_FLUSH_SECONDS:
+        return
+    with pending.lock:
+        taken, pending.counts, pending.written = pending.counts, {}, time.monotonic()
+    if taken:
+        write(taken)
 
 
 def write(taken):
