@@ -334,3 +334,6 @@ class SynonymAdmin(admin.ModelAdmin):
 
 # The plan's decisions and the import of a plan file.
 from activities import admin_plan  # noqa: E402, F401
+
+# The zero-result log's admin lives beside the search code.
+from activities.search import admin as search_admin  # noqa: E402, F401

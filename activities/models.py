@@ -398,4 +398,4 @@ class CategoryOldSlug(OldSlug):
 # decisions.py, the sync plan).
 from activities import decisions  # noqa: E402, F401
 from activities.imported_articles import ImportedArticle  # noqa: E402, F401
-from activities.search import index  # noqa: E402, F401
+from activities.search import index, misses  # noqa: E402, F401

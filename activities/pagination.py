@@ -51,6 +51,9 @@ class SearchPagination(PageNumberPagination):
             "count_capped": self.page.paginator.capped,
             **{key: value for key, value in response.data.items() if key != "count"},
         }
+        search = self.page.paginator.search
+        if search and search.query:
+            response.data["search"] = search.query.summary()
         return response
 
     def get_paginated_response_schema(self, schema):
@@ -68,5 +71,31 @@ class SearchPagination(PageNumberPagination):
             },
             **{key: value for key, value in schema["properties"].items() if key != "count"},
         }
+        schema["properties"]["search"] = SEARCH_SCHEMA
         schema["required"] = [*schema.get("required", []), "count_capped"]
         return schema
+
+
+WORDS = {"type": "array", "items": {"type": "string"}}
+SEARCH_SCHEMA = {
+    "type": "object",
+    "description": (
+        "How the search `q` was read, present when `q` holds words. When no activity matches every word, words"
+        " are dropped (those matching nothing first, then the most common) until some activity matches."
+    ),
+    "properties": {
+        "used": {**WORDS, "description": "The words and phrases searched for, as typed.", "example": ["chat"]},
+        "dropped": {
+            **WORDS,
+            "description": "The words and phrases left out because no activity matched them all.",
+            "example": ["ended"],
+        },
+        "corrected": {
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+            "description": "Each misspelt word, as typed, and the word it was read as.",
+            "example": {"bounse": "bounce"},
+        },
+    },
+    "required": ["used", "dropped", "corrected"],
+}

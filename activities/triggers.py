@@ -163,9 +163,12 @@ def restore(using="default", **kwargs):
 
 
 def catalog_tables():
-    """Every table of the activities app but the version's own and the search index's: all of them bump the version."""
+    """
+    Every table of the activities app but the version's own, the search index's and those that say they are
+    not catalog content (`in_catalog = False`, the search log): all of them bump the version.
+    """
     return {
         model._meta.db_table
         for model in apps.get_app_config("activities").get_models(include_auto_created=True)
-        if model._meta.db_table != TABLE and model._meta.managed
+        if model._meta.db_table != TABLE and model._meta.managed and getattr(model, "in_catalog", True)
     }

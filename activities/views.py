@@ -7,6 +7,7 @@ from activities.caching import catalog_page
 from activities.filters import ActivityFilter
 from activities.models import Activity, Catalog, Category, Destination, Relation
 from activities.pagination import SearchPaginator
+from activities.search.misses import noted, records_misses
 
 
 def page_or_fragment(request, template, partial):
@@ -57,6 +58,7 @@ def destination_index(request):
     return render(request, "activities/destination_index.html", {"progress": plan.progress(Activity.objects.all())})
 
 
+@records_misses
 @catalog_page
 def category_detail(request, slug):
     """One category's activities, narrowed by the same FilterSet as the full list."""
@@ -65,7 +67,7 @@ def category_detail(request, slug):
     category, destinations, destination_choices = facets.category_page_facets(activity_filter, slug)
     if category is None:
         return moved_or_404(request, Category, slug, "No category has this address.")
-    return render(
+    response = render(
         request,
         page_or_fragment(request, "activities/category_detail.html", "results"),
         {
@@ -77,8 +79,11 @@ def category_detail(request, slug):
             "lifecycle": diagrams.lifecycle(Relation.objects.lifecycle_of(category)),
         },
     )
+    response.search_miss = noted(activity_filter.searched())
+    return response
 
 
+@records_misses
 @catalog_page
 def activity_list(request):
     """Every activity, narrowed by the FilterSet; the URL holds the whole state."""
@@ -86,7 +91,7 @@ def activity_list(request):
     activities = activity_filter.results().with_destination_slugs()
     paginator = SearchPaginator(activities, settings.ACTIVITIES_PER_PAGE, search=activity_filter.searched())
     choices = facets.facets(activity_filter)
-    return render(
+    response = render(
         request,
         page_or_fragment(request, "activities/activity_list.html", "results"),
         {
@@ -96,6 +101,8 @@ def activity_list(request):
             "destinations": choices["destinations"],
         },
     )
+    response.search_miss = noted(activity_filter.searched())
+    return response
 
 
 @catalog_page

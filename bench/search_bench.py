@@ -4,7 +4,7 @@ Search at 100,000 activities: the FTS engine against the naive icontains scan, o
     make bench-search                              # SQLite, in a temporary file
     DATABASE_URL=postgres://... make bench-search  # an empty PostgreSQL database of your choice
 
-Prints p50 and p95 latency for 50 fixed queries (exact, prefix, typo, multi-word), each run the way the
+Prints p50 and p95 latency for 60 fixed queries (exact, prefix, typo, multi-word, partial, nothing), each run the way the
 activity list runs it: the facets (category, kind and "Synced to" counts in one query), the result count (the
 search's own, fetched before the page is ranked) and the first page of results (ACTIVITIES_PER_PAGE, 50),
 through the list's own queryset. A search matching more than SEARCH_COUNT_LIMIT (1,000) is counted as
@@ -361,8 +361,16 @@ def build_catalog(rng):
             cursor.execute("VACUUM ANALYZE")
 
 
+def junk(rng):
+    """A word of no language, too far from any catalog word to be corrected."""
+    return "".join(rng.choice("qxzjkvw") for _ in range(rng.randint(6, 9)))
+
+
 def fixed_queries(rng):
-    """50 queries: 15 exact words, 10 prefixes, 13 typos and 12 multi-word queries."""
+    """
+    60 queries: 15 exact words, 10 prefixes, 13 typos, 12 multi-word queries, 6 whose words do not all match
+    (partial matching drops one) and 4 that match nothing at all.
+    """
     exact = rng.sample(NOUNS + VERBS, 15)
     prefix = [word[: rng.randint(3, 5)] for word in rng.sample([w for w in NOUNS + VERBS if len(w) >= 6], 10)]
     typos = [typo(word, rng) for word in rng.sample([w for w in NOUNS + VERBS + ADJECTIVES if len(w) >= 6], 13)]
@@ -370,11 +378,16 @@ def fixed_queries(rng):
         f"{rng.choice(VERBS)} {rng.choice(NOUNS)}" if number % 2 else f"{rng.choice(ADJECTIVES)} {rng.choice(NOUNS)}"
         for number in range(12)
     ]
+    partial = [f"{rng.choice(VERBS)} {rng.choice(NOUNS)} {junk(rng)}" for _ in range(3)]
+    partial += [f"{junk(rng)} {rng.choice(NOUNS)}" for _ in range(3)]
+    nothing = [f"{junk(rng)} {junk(rng)}" for _ in range(4)]
     return (
         [("exact", q) for q in exact]
         + [("prefix", q) for q in prefix]
         + [("typo", q) for q in typos]
         + [("multi-word", q) for q in multi]
+        + [("partial", q) for q in partial]
+        + [("nothing", q) for q in nothing]
     )
 
 
@@ -452,7 +465,7 @@ def print_latencies(queries, fast_by_query, slow_by_query):
     """A Markdown table of p50 and p95 by kind of query, the search against the scan."""
     print("| queries | search p50 | search p95 | icontains p50 | icontains p95 | p95 ratio |")
     print("|---|---|---|---|---|---|")
-    for kind in ("exact", "prefix", "typo", "multi-word", "all"):
+    for kind in ("exact", "prefix", "typo", "multi-word", "partial", "nothing", "all"):
         chosen = [q for k, q in queries if kind in (k, "all")]
         fast = [fast_by_query[q] for q in chosen]
         slow = [slow_by_query[q] for q in chosen]
@@ -510,7 +523,7 @@ def main():
     print()
     print_latencies(queries, timings["answer"], timings["naive answer"])
     print()
-    print("CPU time of this process (time.process_time, which other sessions' load moves less), all 50:")
+    print(f"CPU time of this process (time.process_time, which other sessions' load moves less), all {len(queries)}:")
     for reading, search_name, scan_name in (("page", "search", "naive"), ("answer", "answer", "naive answer")):
         fast, slow = list(cpu[search_name].values()), list(cpu[scan_name].values())
         print(
@@ -518,6 +531,9 @@ def main():
             f" p50 {percentile(slow, 0.5):.1f} ms, p95 {percentile(slow, 0.95):.1f} ms; p95 ratio"
             f" {percentile(slow, 0.95) / percentile(fast, 0.95):.0f}x."
         )
+    full = [timings["search"][q] for kind, q in queries if kind not in ("partial", "nothing")]
+    missed = [timings["search"][q] for kind, q in queries if kind in ("partial", "nothing")]
+    print(f"- slowest full match {max(full):.1f} ms; slowest partial or empty search {max(missed):.1f} ms (wall).")
     print(f"Load average at the end: {os.getloadavg()[0]:.2f}.")
     print()
     print(

@@ -189,6 +189,10 @@ ACTIVITIES_PER_PAGE = 50
 # A search matching more activities than this is counted as "1,000+": its counts, facet counts and ranking
 # stop there, so that a broad word costs what a narrow one does (BENCHMARKS.md, "Search at 100,000 activities").
 SEARCH_COUNT_LIMIT = 1000
+# The zero-result log (activities/search/misses.py): how often each process writes, its row cap, its retention.
+SEARCH_LOG_FLUSH_SECONDS = int(os.environ.get("SEARCH_LOG_FLUSH_SECONDS", "60"))
+SEARCH_LOG_MAX_ROWS = 20_000
+SEARCH_LOG_DAYS = 90
 
 # The JSON API: read-only and open to anyone, filtered by the same FilterSet as the HTML list.
 REST_FRAMEWORK = {

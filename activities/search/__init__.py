@@ -4,8 +4,10 @@ and the API. It returns SearchResults: the ranked activities, their count, wheth
 stopped at the limit, and the parsed query.
 
 Both engines get the same parsed query (query.py), with its synonyms and spelling corrections resolved
-against the database's index (spelling.py); only the SQL differs (backends/). Rows that match the words as
-typed rank above rows found only through a synonym or a correction; then the name outweighs the definition.
+against the database's index (spelling.py); only the SQL differs (backends/). When no activity matches every
+word, words are dropped until some activity matches (partial.py). Rows rank by the tiers of tiers.py (more
+words, then exact over prefix, stem, synonym and correction), then by the engine's rank, where the name
+outweighs the definition. Searches that found nothing are logged for editors (misses.py).
 """
 
 from django.db import connections

@@ -34,11 +34,13 @@ class SearchResults:
         self.query, self.limit = query, limit
         self.backend = backend_for(connections[queryset.db])
         self.bounded = bool(limit and query and query.requires)
-        self.matched = self.by_name = None
+        self.matched = self.by_name = counts = None
+        if query and query.requires:
+            # Partial matching may drop words: from here on, the query is the one searched for.
+            self.query, counts = self.backend.settle(queryset, query, limit if self.bounded else None)
         if self.bounded:
-            self.matched, self.by_name = self.backend.counts(queryset, query, limit)
-        counts = (self.matched, self.by_name) if self.bounded else None
-        self.queryset = self.backend.ranked(queryset, query, limit, counts) if query else queryset
+            self.matched, self.by_name = counts
+        self.queryset = self.backend.ranked(queryset, self.query, limit, counts) if query else queryset
 
     @property
     def capped(self):

@@ -9,6 +9,8 @@ from itertools import combinations
 from activities.search.query import Term, allowed_edits, words
 
 MAX_CORRECTIONS = 6
+# Prefixes that turn a word into its opposite: a correction never adds or removes one (undelivered is not delivered).
+NEGATIONS = ("un", "in", "im", "non", "dis")
 # A correction may carry an ending of up to this many letters more (bounse finds bounces, bounced).
 ENDING = 3
 
@@ -93,10 +95,31 @@ class Lexicon:
                     break
             term = query.terms[index] if size == 1 else Term(typed=key)
             term.prefix = term.prefix and size == 1
-            term.synonyms = list(dict.fromkeys(self.synonyms.get(key, [])))
+            # A phrase holding a word the catalog never uses cannot match ("e mail" for email): it would only
+            # cost the search and move the ranks.
+            term.synonyms = [
+                form
+                for form in dict.fromkeys(self.synonyms.get(key, []))
+                if len(form) == 1 or all(word in self.counts for word in form)
+            ]
             merged.append(term)
             index += size
         query.terms = merged
+
+    def commonness(self, term):
+        """About how many activities hold the term as typed (or words it begins, while typed) or its alternatives."""
+        typed = term.typed[0] if len(term.typed) == 1 else None
+        if typed is None:
+            held = 0
+        elif term.prefix:
+            held = sum(count for word, count in self.counts.items() if word.startswith(typed))
+        else:
+            held = self.counts.get(typed, 0)
+        return held + sum(self.counts.get(form[0], 0) for form in term.alternatives if len(form) == 1)
+
+    def knows(self, word):
+        """Whether a word is the catalog's own or a synonym's: such a word is taken as meant, never corrected."""
+        return word in self.counts or (word,) in self.synonyms
 
     def candidates(self, word):
         """Index words that may lie within the allowed edits of word."""
@@ -106,15 +129,25 @@ class Lexicon:
         return found
 
 
+def negates(word, other):
+    """Whether one word is the other with a negating prefix (unsubscribed and subscribed, disabled and enabled...)."""
+    for prefix in NEGATIONS:
+        for longer, shorter in ((word, other), (other, word)):
+            if longer.startswith(prefix) and edit_distance(longer[len(prefix) :], shorter, 1) <= 1:
+                return True
+    return False
+
+
 def rank_corrections(word, candidates):
     """
     Candidates within the allowed edits of word, either whole or but for an ending of up to
     ENDING letters; whole-word matches, then the nearest, then the most common come first.
+    A candidate that only adds or removes a negating prefix is never offered: it would flip the meaning.
     """
     limit = allowed_edits(word)
     scored = []
     for candidate, documents in candidates:
-        if candidate == word:
+        if candidate == word or negates(word, candidate):
             continue
         distance = edit_distance(word, candidate, limit)
         if distance > limit and 0 < len(candidate) - len(word) <= ENDING:

@@ -1,4 +1,5 @@
 import io
+import time
 
 import pytest
 from django.core.cache import caches
@@ -6,6 +7,7 @@ from django.core.management import call_command
 from django.test import Client, override_settings
 
 from activities.models import Activity, Category
+from activities.search.misses import pending
 from activities.tests.helpers import grow_catalog
 
 
@@ -40,6 +42,15 @@ def empty_page_cache():
     that an earlier test saw with other data.
     """
     caches["pages"].clear()
+
+
+@pytest.fixture(autouse=True)
+def empty_search_log_buffer():
+    """
+    Each test starts with no search misses gathered: misses an earlier test left in the process would be
+    written during a later one, adding its queries to that test's count.
+    """
+    pending.counts, pending.written = {}, time.monotonic()
 
 
 @pytest.fixture(autouse=True)

@@ -93,8 +93,41 @@
     }
   });
 
+  // On a phone the facets fold behind a "Filters" button (with the active count): the first result then
+  // shows above the fold. Without the script, the button stays hidden and the facets stay open.
+  let filtersOpen = false;
+
+  function foldFilters(root) {
+    root.querySelectorAll(".filters-button").forEach((button) => {
+      const layout = button.closest(".list-layout");
+      if (!layout) return;
+      button.hidden = false;
+      button.setAttribute("aria-expanded", String(filtersOpen));
+      layout.classList.toggle("facets-folded", !filtersOpen);
+    });
+  }
+
+  document.addEventListener("click", (event) => {
+    const button = event.target instanceof Element && event.target.closest(".filters-button");
+    if (!button) return;
+    filtersOpen = !filtersOpen;
+    foldFilters(document);
+  });
+
+  document.addEventListener("htmx:afterSettle", () => foldFilters(document));
+
+  // Typing is not history: while someone types in a live search box, each answer replaces the current entry,
+  // so that Back leaves the search instead of stepping through half-typed words. A submitted search (Enter,
+  // the button) and a facet toggle still add an entry.
+  document.addEventListener("htmx:beforeHistoryUpdate", (event) => {
+    const config = event.detail.requestConfig;
+    const typed = config && config.triggeringEvent && config.triggeringEvent.type === "input";
+    if (typed && config.elt && config.elt.matches("form.search-form")) event.detail.history.type = "replace";
+  });
+
   document.addEventListener("htmx:pushedIntoHistory", syncSearchBox);
-  document.addEventListener("htmx:historyRestore", () => { syncSearchBox(); enhance(document); });
+  document.addEventListener("htmx:replacedInHistory", syncSearchBox);
+  document.addEventListener("htmx:historyRestore", () => { syncSearchBox(); enhance(document); foldFilters(document); });
 
   document.addEventListener("htmx:afterSettle", () => {
     const results = document.getElementById("results");
@@ -108,8 +141,9 @@
   });
 
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", () => enhance(document));
+    document.addEventListener("DOMContentLoaded", () => { enhance(document); foldFilters(document); });
   } else {
     enhance(document);
+    foldFilters(document);
   }
 })();

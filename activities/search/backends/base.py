@@ -4,13 +4,12 @@ strategy that keeps a broad search's cost bounded. Each engine (sqlite.py, postg
 syntax of its match expressions and the SQL that reads its index.
 """
 
-import operator
-from functools import reduce
-
-from django.db.models import Case, When
 from django.db.models.expressions import RawSQL
 
+from activities.search import tiers
 from activities.search.index import SearchState
+from activities.search.partial import fallbacks
+from activities.search.query import without_stop_words
 from activities.search.results import NAME_TIER
 from activities.search.spelling import Lexicon, rank_corrections
 
@@ -30,11 +29,15 @@ class Backend:
         self.connection = connection
 
     def understand(self, query):
-        """Add synonyms and corrections to a parsed query, and learn which words the index holds as typed."""
-        correctable = [term for term in query.terms if term.correctable]
+        """
+        Add synonyms and corrections to a parsed query, learn which words the index holds as typed, and drop
+        its stop words. A word the catalog or the synonyms know is never corrected.
+        """
+        single = [term for term in query.terms if len(term.typed) == 1]
+        correctable = [term for term in single if term.correctable]
         key = (self.connection.alias, self.connection.settings_dict["NAME"])
         cached_token, lexicon = self.lexicons.get(key, (None, None))
-        checks, params = self.checks(correctable)
+        checks, params = self.checks(single, correctable)
         # One query per search: the synonyms and the vocabulary come along only when the token moved.
         fresh = "CASE WHEN token = %s THEN NULL ELSE ({}) END"
         with self.connection.cursor() as cursor:
@@ -54,22 +57,26 @@ class Backend:
                 self.stems([word for word, _ in counts]),
             )
             self.lexicons[key] = (token, lexicon)
-        known, nearby = found[: len(correctable)], found[len(correctable) :] or [None] * len(correctable)
-        found = {term.typed: (exact, pool) for term, exact, pool in zip(correctable, known, nearby, strict=True)}
+        known = dict(zip((term.typed for term in single), found[: len(single)], strict=True))
+        nearby = dict(zip((term.typed for term in correctable), found[len(single) :], strict=False))
         lexicon.apply_synonyms(query)
+        without_stop_words(query)
         for term in query.terms:
-            if term.typed in found:
-                exact, pool = found[term.typed]
-                word = term.typed[0]
-                term.exact = bool(exact)
-                if term.exact:
-                    # A word the index holds is taken as meant: its neighbours (and their stems:
-                    # "activated" shares "activ" with every "activity") would only add noise.
-                    continue
-                pool = lexicon.candidates(word) if pool is None else pool
-                term.corrections = rank_corrections(word, [(other, lexicon.counts.get(other, 0)) for other in pool])
+            if term.typed not in known:
+                continue
+            term.exact = bool(known[term.typed])
+            word = term.typed[0]
+            # A word the index holds is taken as meant: its neighbours (and their stems: "activated" shares
+            # "activ" with every "activity") would only add noise. So is a word of the vocabulary or of the
+            # synonyms, and a word too short to correct.
+            if term.exact or term.synonyms or lexicon.knows(word) or not term.correctable:
+                continue
+            pool = nearby.get(term.typed)
+            pool = lexicon.candidates(word) if pool is None else pool
+            term.corrections = rank_corrections(word, [(other, lexicon.counts.get(other, 0)) for other in pool])
         for term in query.terms:
             term.repeated = lexicon.repeated(term)
+            term.commonness = lexicon.commonness(term)
         return query
 
     def stems(self, words):
@@ -93,15 +100,17 @@ class Backend:
     def clauses(self, query, name_only=False):
         """One match expression per typed word (with its synonyms and corrections) and per quoted phrase."""
         form = self.name_form if name_only else self.form
-        return [
-            self.any_of(
-                [
-                    *([form(term.typed, term.prefix)] if term.searched_as_typed else []),
-                    *(form(alt) for alt in term.searched_alternatives),
-                ]
-            )
-            for term in query.terms
-        ] + [form(phrase) for phrase in query.phrases]
+        return [self.clause(term, form) for term in query.terms] + [form(phrase) for phrase in query.phrases]
+
+    def clause(self, term, form=None):
+        """The match expression of one term: the word as typed (unless it matches nothing) or its alternatives."""
+        form = form or self.form
+        return self.any_of(
+            [
+                *([form(term.typed, term.prefix)] if term.searched_as_typed else []),
+                *(form(alt) for alt in term.searched_alternatives),
+            ]
+        )
 
     def name_form(self, form, prefix=False):
         return self.form(form, prefix)
@@ -142,15 +151,41 @@ class Backend:
         """SQL and parameters for the ids of the first `limit` matches as the index yields them (no ranking)."""
         return self.read_from_index(queryset.order_by(), query, name_only).values("id")[:limit].query.sql_with_params()
 
-    def counts(self, queryset, query, limit):
-        """How many rows match, counted to limit + 1, and how many match by their names, counted to limit: one query."""
-        (every, every_params), (named, named_params) = self.candidates(queryset, query, limit)
+    def settle(self, queryset, query, limit=None):
+        """
+        The query to search for: the whole query, or when no activity matches all its words, the first of its
+        fallbacks (partial.fallbacks) that matches. With a limit, also how many rows that query matches, counted
+        to limit + 1, and how many by their names, counted to limit. One query, and none for a single word
+        without a limit: the database tries the fallbacks in order and counts only the one it keeps.
+        """
+        tried = fallbacks(query)
+        if len(tried) == 1 and not limit:
+            return query, None
+        chosen, params = [], []
+        for number, fallback in enumerate(tried if len(tried) > 1 else []):
+            sql, found = self.first_matches(queryset, fallback, 1)
+            chosen.append(f"WHEN EXISTS ({sql}) THEN {number}")
+            params.extend(found)
+        # When nothing matches even one word, the whole query answers (nothing), with no word said to be dropped.
+        choice = f"CASE {' '.join(chosen)} ELSE 0 END" if chosen else "0"
+        if not limit:
+            with self.connection.cursor() as cursor:
+                cursor.execute(f"SELECT {choice}", params)
+                return tried[cursor.fetchone()[0]], None
+        every, named = [], []
+        for number, fallback in enumerate(tried):
+            (first, first_params), (names, names_params) = self.candidates(queryset, fallback, limit)
+            every.append((f"WHEN {number} THEN (SELECT COUNT(*) FROM ({first}) every_id)", first_params))
+            named.append((f"WHEN {number} THEN (SELECT COUNT(*) FROM ({names}) named_id)", names_params))
+        counted = [f"CASE chosen.number {' '.join(sql for sql, _ in side)} END" for side in (every, named)]
         with self.connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT (SELECT COUNT(*) FROM ({every}) every_id), (SELECT COUNT(*) FROM ({named}) named_id)",
-                [*every_params, *named_params],
+                # The choice comes first in the text, as its parameters do.
+                f"WITH chosen AS (SELECT {choice} AS number) SELECT chosen.number, {', '.join(counted)} FROM chosen",
+                [*params, *(value for side in (every, named) for _, found in side for value in found)],
             )
-            return cursor.fetchone()
+            number, matched, by_name = cursor.fetchone()
+        return tried[number], (matched, by_name)
 
     def candidates(self, queryset, query, limit):
         """(sql, params) of the ids of the first limit + 1 matches, and of the first `limit` name matches."""
@@ -176,9 +211,8 @@ class Backend:
 
     def ranked(self, queryset, query, limit=None, counts=None):
         """
-        The queryset narrowed to the query's matches, best first: rows that match the words as typed before
-        rows found only through a synonym or a correction, then by rank. With a limit, `counts` (from
-        counts()) decide how a broad search is bounded (bounded_match).
+        The queryset narrowed to the query's matches, best first: by the tiers (tiers.py), then by rank. With a
+        limit, `counts` (from settle()) decide how a broad search is bounded (bounded_match).
         """
         table = queryset.model._meta.db_table
         clauses = self.clauses(query)
@@ -187,13 +221,14 @@ class Backend:
             expression, within = self.all_of(clauses), None
             if limit and counts:
                 expression, within = self.bounded_match(queryset, query, limit, counts, expression)
-            # A word found as typed ranks its rows above those found only through its alternatives.
-            tiers = [self.form(term.typed, term.prefix) for term in query.terms if term.alternatives and term.exact]
             queryset = self.rank(queryset, table, expression, within)
-            if tiers:
-                held = [Case(When(self.holding(tier), then=1), default=0) for tier in tiers]
-                queryset = queryset.annotate(search_exact=reduce(operator.add, held))
-                order.append("-search_exact")
+            for name, value in (
+                ("search_words", tiers.words_matched(self, query)),
+                ("search_tier", tiers.tiers(self, query)),
+            ):
+                if value is not None:
+                    queryset = queryset.annotate(**{name: value})
+                    order.append(f"-{name}")
             order.append("search_rank")
         queryset = self.without_excluded(queryset, table, query)
         return queryset.order_by(*order, *queryset.model._meta.ordering)

@@ -4,7 +4,7 @@ tsvector of the names alone, and pg_trgm over the vocabulary of real words to fi
 """
 
 from django.contrib.postgres.lookups import SearchVectorExact
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.db.models import F
 from django.db.models.expressions import RawSQL
 
@@ -28,7 +28,7 @@ class PostgreSQL(Backend):
     )
     vocabulary = f"SELECT string_agg(word || chr(31) || documents, chr(30)) FROM {WORDS}"
 
-    def checks(self, terms):
+    def checks(self, terms, correctable):
         # A stop word ("about", "there") has no lexeme: it counts as known and is never corrected. A single
         # word is looked up among the vocabulary's lexemes: asked of the activities, a prefix that matches
         # nothing made the planner read every row. Only a phrase needs the activities themselves.
@@ -39,10 +39,10 @@ class PostgreSQL(Backend):
             for term in terms
         ]
         # pg_trgm's distance operator walks the GiST index to each word's nearest spellings.
-        nearby = [f"ARRAY(SELECT word FROM {WORDS} ORDER BY word <-> %s LIMIT %s)" for _ in terms]
+        nearby = [f"ARRAY(SELECT word FROM {WORDS} ORDER BY word <-> %s LIMIT %s)" for _ in correctable]
         forms = [self.form(term.typed, term.prefix) for term in terms]
         params = [value for form in forms for value in (form, form)]
-        params += [value for term in terms for value in (term.typed[0], self.nearest)]
+        params += [value for term in correctable for value in (term.typed[0], self.nearest)]
         return known + nearby, params
 
     def form(self, form, prefix=False):
@@ -74,6 +74,11 @@ class PostgreSQL(Backend):
 
     def holding(self, form):
         return SearchVectorExact(vector(), tsquery(form))
+
+    def holding_word(self, word):
+        # The words as written, unstemmed: "conversation" does not hold "conversion".
+        written = SearchVector("name", "definition", config="simple")
+        return SearchVectorExact(written, SearchQuery(self.form((word,)), search_type="raw", config="simple"))
 
     def reading(self, queryset, table, expression):
         return queryset.alias(search_vector=vector()).filter(search_vector=tsquery(expression))

@@ -16,6 +16,8 @@ NAME_WEIGHT = 10.0
 # The FTS5 index's tokenizer (migration 0008), which also tells which corrections share a stem.
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 FTS = ActivitySearchEntry._meta.db_table
+# The unstemmed twin (migration 0002): it tells a word held exactly from its stem-siblings.
+WORDS_FTS = "activities_activity_words"
 
 
 class BM25(Func):
@@ -46,7 +48,7 @@ class SQLite(Backend):
     )
     vocabulary = "SELECT group_concat(term || char(31) || doc, char(30)) FROM activities_activity_vocab"
 
-    def checks(self, terms):
+    def checks(self, terms, correctable):
         return (
             [f"EXISTS (SELECT 1 FROM {FTS} WHERE {FTS} MATCH %s)" for _ in terms],
             [self.form(term.typed, term.prefix) for term in terms],
@@ -88,6 +90,9 @@ class SQLite(Backend):
 
     def holding(self, form):
         return Q(pk__in=RawSQL(self.ids_matching, [form]))
+
+    def holding_word(self, word):
+        return Q(pk__in=RawSQL(f"SELECT rowid FROM {WORDS_FTS} WHERE {WORDS_FTS} MATCH %s", [self.form((word,))]))
 
     def rank(self, queryset, table, expression, within=None):
         """The matches joined with their bm25 ranks as `search_rank`, among the candidates `within` when given."""

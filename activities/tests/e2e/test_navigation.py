@@ -101,10 +101,17 @@ def test_facets_toggle_on_and_off(open_page):
 
 
 def test_back_and_forward_restore_earlier_states(open_page):
-    """Back and Forward bring back each earlier search and facet, in the box, the results and the URL."""
-    page = open_page("/activities/")
+    """
+    Back and Forward bring back each earlier search and facet, in the box, the results and the URL. Typing
+    replaces the current entry instead of adding one per pause: Back from a typed search leaves the list.
+    """
+    page = open_page("/")
+    page.get_by_role("link", name="All activities").first.click()
+    expect(page).to_have_url(re.compile(r"/activities/$"))
     box = page.get_by_label("Search names and definitions")
-    box.fill("email")
+    box.press_sequentially("ema", delay=20)
+    expect(page).to_have_url(re.compile(r"\?q=ema$"))
+    box.press_sequentially("il", delay=20)
     expect(page).to_have_url(re.compile(r"\?q=email$"))
     expect(results_heading(page)).to_have_text("16 activities matching “email”")
     page.get_by_role("complementary", name="Filters").get_by_role("link", name=re.compile(r"^SMS \(1\)")).click()
@@ -114,10 +121,9 @@ def test_back_and_forward_restore_earlier_states(open_page):
     expect(page).to_have_url(re.compile(r"\?q=email$"))
     expect(results_heading(page)).to_have_text("16 activities matching “email”")
     expect(box).to_have_value("email")
+    # Not "?q=ema", nor the empty list the typing started from: the page before the search.
     page.go_back()
-    expect(page).to_have_url(re.compile(r"/activities/$"))
-    expect(results_heading(page)).to_have_text("69 activities")
-    expect(box).to_have_value("")
+    expect(page.get_by_role("heading", level=1)).to_have_text("System activities")
     page.go_forward()
     expect(page).to_have_url(re.compile(r"\?q=email$"))
     expect(box).to_have_value("email")
@@ -126,6 +132,45 @@ def test_back_and_forward_restore_earlier_states(open_page):
     expect(results_heading(page)).to_have_text("1 activity matching “email”")
     expect(page.locator(".chip")).to_have_text([re.compile("“email”"), re.compile("Category: SMS")])
     expect(page).to_have_title("“email” · All activities · Activity explorer")
+
+
+def test_a_submitted_search_adds_a_history_entry(open_page):
+    """Submitting a typed search keeps it as an entry of its own: Back returns to it."""
+    page = open_page("/activities/?q=email")
+    box = page.get_by_label("Search names and definitions")
+    box.fill("")
+    box.press_sequentially("bounced", delay=20)
+    expect(page).to_have_url(re.compile(r"\?q=bounced$"))
+    expect(results_heading(page)).to_have_text("2 activities matching “bounced”")
+    entries = page.evaluate("history.length")
+    page.locator("#activity-filters").get_by_role("button", name="Search").click()
+    for _ in range(50):
+        if page.evaluate("history.length") == entries + 1:
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate("history.length") == entries + 1
+    page.get_by_role("complementary", name="Filters").get_by_role("link", name=re.compile(r"^SMS \(1\)")).click()
+    expect(page).to_have_url(re.compile(r"\?q=bounced&category=sms$"))
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"\?q=bounced$"))
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"\?q=bounced$"))
+
+
+def test_on_a_phone_the_facets_fold_behind_a_filters_button(open_page):
+    """On a phone the first result shows above the fold; "Filters (n)" opens the facets, with the active count."""
+    page = open_page("/activities/?q=email&kind=system", viewport={"width": 390, "height": 844})
+    button = page.get_by_role("button", name="Filters (1)")
+    expect(button).to_be_visible()
+    expect(page.get_by_role("complementary", name="Filters")).to_be_hidden()
+    first = page.locator("#results tbody th").first
+    expect(first).to_be_in_viewport()
+    button.click()
+    expect(button).to_have_attribute("aria-expanded", "true")
+    expect(page.get_by_role("complementary", name="Filters")).to_be_visible()
+    page.get_by_role("complementary", name="Filters").get_by_role("link", name=re.compile(r"^SMS \(")).click()
+    expect(page).to_have_url(re.compile(r"category=sms"))
+    expect(page.get_by_role("button", name="Filters (2)")).to_be_visible()
 
 
 def test_everything_works_without_javascript(open_page):
