@@ -4,13 +4,13 @@ Search at 100,000 activities: the FTS engine against the naive icontains scan, o
     make bench-search                              # SQLite, in a temporary file
     DATABASE_URL=postgres://... make bench-search  # an empty PostgreSQL database of your choice
 
-Prints p50 and p95 latency for 60 fixed queries (exact, prefix, typo, multi-word, partial, nothing), each run the way the
-activity list runs it: the facets (category, kind and "Synced to" counts in one query), the result count (the
-search's own, fetched before the page is ranked) and the first page of results (ACTIVITIES_PER_PAGE, 50),
-through the list's own queryset. A search matching more than SEARCH_COUNT_LIMIT (1,000) is counted as
-"1,000+"; the table says how many each query matched and how many the page lists. The naive scan runs the same
-page, with `icontains` as its search. A second table times the search itself, as the API answers it (the
-capped count and the first ranked page, no facets), against the same answer from the scan.
+Prints p50 and p95 latency for 60 fixed queries (exact, prefix, typo, multi-word, partial, nothing), each run
+the way the activity list runs it: the facets (category, kind and "Synced to" counts in one query), the result
+count (the search's own, fetched before the page is ranked) and the first page of results
+(ACTIVITIES_PER_PAGE, 50), through the list's own queryset. A search matching more than SEARCH_COUNT_LIMIT
+(1,000) is counted as "1,000+"; the table says how many each query matched and how many the page lists. The
+naive scan runs the same page, with `icontains` as its search. A second table times the search itself, as the
+API answers it (the capped count and the first ranked page, no facets), against the same answer from the scan.
 """
 
 import os
