@@ -393,9 +393,7 @@ class CategoryOldSlug(OldSlug):
     row = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="old_slugs")
 
 
-# The search index's tables, the imported articles and the decisions belong to this app; their models live
-# beside the code that reads them (search/index.py; imported_articles.py, the base of every drift report;
-# decisions.py, the sync plan).
+# Models of this app that live beside the code that reads them: the plan, drift's articles, the search index.
 from activities import decisions  # noqa: E402, F401
 from activities.imported_articles import ImportedArticle  # noqa: E402, F401
 from activities.search import index, misses  # noqa: E402, F401
