@@ -8,12 +8,16 @@ kind of change by adding a row here and, when its values need names, a reader in
 to the rows whose history has its field (a category is renamed, never reworded).
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from itertools import groupby
 
 from django import forms
+from django.db.models import CharField, DateTimeField, Value
 from django.utils import timezone
 
+from activities.decisions import Choice, Decision
 from activities.models import Activity, Category, Destination
 
 DEFAULT_DAYS = 30
@@ -35,6 +39,7 @@ CHANGE_KINDS = (
     ChangeKind("moved", "Moved", "category"),
     ChangeKind("kind", "Kind changed", "kind"),
     ChangeKind("destinations", "Destinations", "destinations"),
+    ChangeKind("decisions", "Sync decisions", "decisions"),
     ChangeKind("described", "Description changed", "description", words=True),
 )
 FIELD_KINDS = [kind for kind in CHANGE_KINDS if kind.field]
@@ -169,17 +174,65 @@ def entries_in(model, start, until=None, category=None, activity=None):
     return list(entries.order_by("id", "history_date", "history_id"))
 
 
-def destinations_of(entries):
-    """{history id: destination names} for these activity entries, in one query (and one for the names)."""
+def plan_of(entries):
+    """
+    For these activity entries, ({history id: destination names}, {history id: decisions}) as each entry left
+    them, in one query (and one for the names). A decision has its own history, written just before the
+    activity's entry that records it, so an entry's decisions are the latest of each destination's up to it.
+    """
     if not entries:
-        return {}
+        return {}, {}
     snapshot = Activity.history.model._meta.get_field("historicalactivity_destinations").related_model
+    text, moment = Value(None, CharField()), Value(None, DateTimeField())
+    links = (
+        snapshot.objects.filter(history__in=[entry.history_id for entry in entries])
+        .order_by()
+        .values_list(Value("link", CharField()), "history_id", "destination_id", text, text, moment, text)
+    )
+    decided = (
+        Decision.history.model.objects.filter(activity_id__in={entry.id for entry in entries})
+        .order_by()
+        .values_list(
+            Value("decision", CharField()),
+            "activity_id",
+            "destination_id",
+            "decision",
+            "reason",
+            "history_date",
+            "history_type",
+        )
+    )
     names = dict(Destination.objects.values_list("pk", "name"))
-    found = {entry.history_id: [] for entry in entries}
-    links = snapshot.objects.filter(history__in=[entry.history_id for entry in entries])
-    for history_id, destination_id in links.values_list("history_id", "destination_id"):
-        found[history_id].append(names.get(destination_id, "a deleted destination"))
-    return {key: ", ".join(sorted(value)) or "none" for key, value in found.items()}
+    found, history = {entry.history_id: [] for entry in entries}, defaultdict(list)
+    for tag, key, destination, *decision in links.union(decided, all=True).order_by():
+        if tag == "link":
+            found[key].append(names.get(destination, "a deleted destination"))
+        else:
+            history[key].append((decision[2], destination, decision))
+    linked = {key: ", ".join(sorted(value)) or "none" for key, value in found.items()}
+    return linked, decisions_at(entries, history, names)
+
+
+def decisions_at(entries, history, names):
+    """{history id: "Salesforce: Don't sync (Too noisy); Webhook: Sync"}, each entry's standing decisions."""
+    labels = dict(Choice.choices)
+    said = {}
+    for activity, own in groupby(sorted(entries, key=lambda entry: entry.id), key=lambda entry: entry.id):
+        changes = sorted(history.get(activity, []), key=lambda change: change[0])
+        standing, next_change = {}, 0
+        for entry in sorted(own, key=lambda entry: entry.history_date):
+            while next_change < len(changes) and changes[next_change][0] <= entry.history_date:
+                _, destination, (choice, reason, _, kind) = changes[next_change]
+                standing[destination] = None if kind == "-" or choice == Choice.UNDECIDED else (choice, reason)
+                next_change += 1
+            shown = sorted(
+                (names.get(destination, "a deleted destination"), labels[choice] + (f" ({reason})" if reason else ""))
+                for destination, decided in standing.items()
+                if decided
+                for choice, reason in [decided]
+            )
+            said[entry.history_id] = "; ".join(f"{name}: {label}" for name, label in shown) or "none"
+    return said
 
 
 def readers(category_names=None):
@@ -196,7 +249,7 @@ def kinds_of(model):
     """The kinds of change a row of `model` can have: those whose field its history keeps."""
     fields = {field.name for field in model.history.model._meta.get_fields()}
     if model is Activity:
-        fields.add("destinations")  # kept by simple-history beside the entry, not as one of its fields
+        fields |= {"destinations", "decisions"}  # kept beside the entry (simple-history, decisions' own history)
     return [kind for kind in FIELD_KINDS if kind.field in fields]
 
 
@@ -208,8 +261,11 @@ def changes(start, until=None, category=None, kind=None, activity=None, category
     rows = [(Activity, entries_in(Activity, start, until, category, activity))]
     if activity is None:
         rows.append((Category, entries_in(Category, start, until, category)))
-    destinations = destinations_of(rows[0][1])
-    read = readers(category_names) | {"destinations": lambda entry: destinations[entry.history_id]}
+    destinations, decisions = plan_of(rows[0][1])
+    read = readers(category_names) | {
+        "destinations": lambda entry: destinations[entry.history_id],
+        "decisions": lambda entry: decisions[entry.history_id],
+    }
     groups = {}
     for model, entries in rows:
         fields, previous = kinds_of(model), {}

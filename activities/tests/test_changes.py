@@ -3,6 +3,7 @@ import re
 import pytest
 from django.utils import timezone
 
+from activities.decisions import decide
 from activities.drift import drift
 from activities.drift_apply import apply, non_conflicting
 from activities.imported_articles import ImportedArticle
@@ -85,6 +86,19 @@ def test_destinations_show_before_and_after(client, catalog):
     assert re.search(r'<span class="before">[^<]*</span> → <span class="after">[^<]*Webhook', html)
 
 
+def test_decisions_show_before_and_after_with_their_reasons(client, catalog, django_user_model):
+    """A "don't sync" decision changes no field of the activity, and still reads as the decisions before and after."""
+    editor = django_user_model.objects.create_user("ann", is_staff=True)
+    decide(
+        Activity.objects.get(slug="opened-email"), Destination.objects.get(slug="salesforce"), "dont", "Noisy", editor
+    )
+    decide(Activity.objects.get(slug="opened-email"), Destination.objects.get(slug="webhook"), "sync", "", editor)
+    html = group(client.get("/changes/", {"kind": "decisions"}).content.decode(), "Opened email")
+    changes = text_of(html)
+    assert "none → Salesforce: Don't sync (Noisy)" in changes
+    assert "Salesforce: Don't sync (Noisy) → Salesforce: Don't sync (Noisy); Webhook: Sync" in changes
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [
@@ -119,6 +133,7 @@ def test_default_is_the_last_thirty_days(client, catalog):
     [
         "/changes/",
         "/changes/?kind=reworded&category=email",
+        "/changes/?kind=decisions",
         "/changes.atom",
         "/categories/email/changes.atom",
         "/api/changes/",
@@ -130,8 +145,12 @@ def test_query_count_is_bounded_whatever_the_changes(client, newer, url):
     /changes/ and its feed read history in a fixed number of queries, the same at 69 activities as at 2,000
     with a change each: no query per change or per activity.
     """
+    salesforce = Destination.objects.get(slug="salesforce")
+    decide(Activity.objects.get(slug="opened-email"), salesforce, "dont", "Noisy", newer)
     small = count_queries(client, url)
     grow_catalog()
+    for activity in Activity.objects.filter(slug__startswith="synthetic-activity-2")[:20]:
+        decide(activity, salesforce, "sync", "Wanted", newer)
     Activity.history.bulk_history_create(list(Activity.objects.filter(slug__startswith="synthetic")))
     for activity in Activity.objects.filter(slug__startswith="synthetic-activity-1")[:50]:
         activity.definition += " Reworded."
