@@ -123,7 +123,7 @@ def test_back_and_forward_restore_earlier_states(open_page):
     expect(box).to_have_value("email")
     # Not "?q=ema", nor the empty list the typing started from: the page before the search.
     page.go_back()
-    expect(page.get_by_role("heading", level=1)).to_have_text("System activities")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Activity explorer")
     page.go_forward()
     expect(page).to_have_url(re.compile(r"\?q=email$"))
     expect(box).to_have_value("email")
