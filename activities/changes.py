@@ -221,17 +221,14 @@ def decisions_at(entries, history, names):
         changes = sorted(history.get(activity, []), key=lambda change: change[0])
         standing, next_change = {}, 0
         for entry in sorted(own, key=lambda entry: entry.history_date):
+            # Every decision made up to this entry, the latest per destination; undecided or deleted shows nothing.
             while next_change < len(changes) and changes[next_change][0] <= entry.history_date:
                 _, destination, (choice, reason, _, kind) = changes[next_change]
-                standing[destination] = None if kind == "-" or choice == Choice.UNDECIDED else (choice, reason)
+                name = names.get(destination, "a deleted destination")
+                label = f"{name}: {labels[choice]}" + (f" ({reason})" if reason else "")
+                standing[destination] = None if kind == "-" or choice == Choice.UNDECIDED else label
                 next_change += 1
-            shown = sorted(
-                (names.get(destination, "a deleted destination"), labels[choice] + (f" ({reason})" if reason else ""))
-                for destination, decided in standing.items()
-                if decided
-                for choice, reason in [decided]
-            )
-            said[entry.history_id] = "; ".join(f"{name}: {label}" for name, label in shown) or "none"
+            said[entry.history_id] = "; ".join(sorted(label for label in standing.values() if label)) or "none"
     return said
 
 
