@@ -20,10 +20,12 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.http import HttpResponse
 from django.middleware.csp import get_nonce
 from django.urls import Resolver404, get_script_prefix, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
+from rest_framework.response import Response
 
 from activities.models import CatalogVersion
 
@@ -83,8 +85,18 @@ def rendered(request, key, version, view, *args, **kwargs):
             if hasattr(response, "render"):
                 response.render()
             if reusable(request, response):
-                pages.set(key, response, version=version)
+                pages.set(key, kept(response), version=version)
     return response
+
+
+def kept(response):
+    """
+    What the render cache keeps of a page. An API answer is kept as its bytes and headers alone: pickled whole,
+    it would carry the serialised data it was rendered from, and every hit would unpickle that data again.
+    """
+    if not isinstance(response, Response):
+        return response
+    return HttpResponse(response.content, status=response.status_code, headers=response.headers)
 
 
 def cache_version(catalog):

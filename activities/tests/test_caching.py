@@ -63,6 +63,8 @@ def test_repeat_api_request_comes_from_the_render_cache_per_format(client, catal
     assert again.status_code == 200
     assert again.json() == first.json()
     assert again.headers["Content-Type"] == "application/json"
+    # Kept as its bytes and headers, the answer is the one first sent, header for header.
+    assert again.content == first.content and dict(again.headers) == dict(first.headers)
     assert browsable.headers["Content-Type"].startswith("text/html")
     assert browsable.content != first.content
     assert client.get("/api/activities/?q=nosuchword").json()["count"] == 0

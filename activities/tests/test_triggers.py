@@ -40,6 +40,16 @@ def test_version_survives_a_flush(transactional_db):
     assert Client().get("/").headers["ETag"]
 
 
+def test_version_read_on_every_request_is_the_row_the_triggers_wrote(catalog):
+    """The version's own reader (a cursor, for the 304s) gives what the ORM reads, as an aware time."""
+    before = CatalogVersion.objects.current()
+    Activity.objects.filter(pk=Activity.objects.first().pk).update(name="Sent email, renamed")
+    current, stored = CatalogVersion.objects.current(), CatalogVersion.objects.get()
+    assert (current.pk, current.changes, current.changed) == (stored.pk, stored.changes, stored.changed)
+    assert current.changed.tzinfo is not None
+    assert current.changes > before.changes and current.changed >= before.changed
+
+
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="only SQLite rebuilds tables, dropping their triggers")
 def test_migrate_restores_triggers_a_table_rebuild_dropped(client, catalog):
     """
