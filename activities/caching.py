@@ -53,12 +53,18 @@ def page_key(request):
     return digest(
         request.scheme,
         request.get_host(),
-        request.headers.get("HX-Request", ""),
-        request.headers.get("Accept", "") if request.path.startswith("/api/") else "",
+        # META rather than request.headers, which would parse every header of a request that may be a 304.
+        request.META.get("HTTP_HX_REQUEST", ""),
+        request.META.get("HTTP_ACCEPT", "") if negotiated(request) else "",
         get_script_prefix(),
         request.path,
         request.META.get("QUERY_STRING", ""),
     )
+
+
+def negotiated(request):
+    """Whether the Accept header picks the page's format: the API answers JSON or its browsable HTML page."""
+    return request.path.startswith("/api/")
 
 
 def reusable(request, response):
@@ -104,16 +110,20 @@ def cache_version(catalog):
     return f"{catalog.changes}.{catalog.changed.timestamp()}"
 
 
+def page_etag(key, catalog):
+    return f'"{digest(cache_version(catalog), key)}"'
+
+
 def with_validators(request, key, catalog, page):
     """The 200 `page` with its validators, or the 304 (or 412) that the request's conditions ask for instead."""
-    etag, last_modified = f'"{digest(cache_version(catalog), key)}"', int(catalog.changed.timestamp())
+    etag, last_modified = page_etag(key, catalog), int(catalog.changed.timestamp())
     page["ETag"], page["Last-Modified"] = etag, http_date(last_modified)
     return get_conditional_response(request, etag=etag, last_modified=last_modified, response=page)
 
 
-def validated(response):
+def validated(request, response):
     """The headers every answer for a public page carries, 200 or 304."""
-    patch_vary_headers(response, ("Cookie", "HX-Request"))
+    patch_vary_headers(response, ("Cookie", "HX-Request", *(("Accept",) if negotiated(request) else ())))
     # Browsers and CDNs may keep the page but must ask again before showing it.
     patch_cache_control(response, no_cache=True)
     return response
@@ -127,21 +137,39 @@ def catalog_page(view):
         key = page_key(request)
         catalog = catalog_version(request) if key is not None else None
         if catalog is None:  # not an anonymous read, or a flushed database until its next write
-            return validated(view(request, *args, **kwargs))
+            return validated(request, view(request, *args, **kwargs))
         response = rendered(request, key, cache_version(catalog), view, *args, **kwargs)
         if response.status_code == 200:  # a 404 or a 400 is never "not modified"
             response = with_validators(request, key, catalog, response)
-        return validated(response)
+        return validated(request, response)
 
     wrapper.catalog_page = True
     return wrapper
 
 
+def not_modified(request, key, catalog):
+    """
+    The 304 for an unchanged page, or None when only its view can tell (it goes on through the stack).
+
+    An If-None-Match naming the page's current ETag is proof enough that the page answers 200, since only a 200
+    is given validators: its 304 needs nothing else. Other conditions (`*`, a date alone) would match a page
+    that answers 404 or 400 too, so they get their 304 here only when the page's 200 is in the render cache.
+    """
+    if page_etag(key, catalog) in request.META.get("HTTP_IF_NONE_MATCH", ""):
+        page = HttpResponse()
+    elif settings.EXPLORER_PAGE_CACHE:
+        page = caches["pages"].get(key, version=cache_version(catalog))
+    else:
+        page = None
+    if page is None or (response := with_validators(request, key, catalog, page)).status_code != 304:
+        return None
+    return response
+
+
 class NotModifiedMiddleware:
     """
-    A 304 for an unchanged public page whose 200 is in the render cache, answered before sessions, CSRF,
-    authentication and messages run (most of what a 304 costs otherwise) for a visitor without a session.
-    Every other request, and any page not kept at this version, goes on through the stack to its view.
+    A 304 for an unchanged public page, answered before sessions, CSRF, authentication and messages run (most
+    of what a 304 costs otherwise) for a visitor without a session. Every other request goes on to its view.
     """
 
     def __init__(self, get_response):
@@ -149,13 +177,12 @@ class NotModifiedMiddleware:
 
     def __call__(self, request):
         conditional = "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
-        if conditional and settings.EXPLORER_PAGE_CACHE and is_catalog_page(request.path_info):
+        if conditional and is_catalog_page(request.path_info):
             # page_key checks the host, as CommonMiddleware would (a host not allowed answers 400).
             key = page_key(request)
             catalog = catalog_version(request) if key is not None else None
-            page = caches["pages"].get(key, version=cache_version(catalog)) if catalog is not None else None
-            if page is not None and (response := with_validators(request, key, catalog, page)).status_code == 304:
-                return validated(response)
+            if catalog is not None and (response := not_modified(request, key, catalog)) is not None:
+                return validated(request, response)
         return self.get_response(request)
 
 

@@ -116,7 +116,7 @@ def main():
             settings.EXPLORER_PAGE_CACHE = False
             measure(f"{name}, rendered", path, {})
             continue
-        # The early 304 answers only from the render cache, so it is on for the 304 (a rendered row turns it off).
+        # Each page starts with the render cache on, as it is served by default (a rendered row turns it off).
         settings.EXPLORER_PAGE_CACHE = True
         status = measure(f"{name}, 304", path, {"If-None-Match": app_etag(path)})
         assert status.startswith("304"), status

@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -230,6 +231,20 @@ def test_any_etag_or_a_future_date_answers_304_for_a_page_that_exists(client, ca
     assert client.get(url).status_code == 200
     assert client.get(url, headers={"If-None-Match": "*"}).status_code == 304
     assert client.get(url, headers={"If-Modified-Since": FUTURE}).status_code == 304
+
+
+@pytest.mark.parametrize("url", ["/categories/email/", "/api/activities/?q=email"])
+def test_a_current_etag_answers_304_after_the_page_left_the_render_cache(client, catalog, url):
+    """The ETag a 200 gave is proof enough: its 304 comes early, with the 200's Vary, whatever the cache holds."""
+    first = client.get(url)
+    caches["pages"].clear()
+    assert count_queries(client, url, status=304, headers={"If-None-Match": first.headers["ETag"]}) == 1
+    again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert (again.status_code, again.headers["ETag"]) == (304, first.headers["ETag"])
+    assert set(again.headers["Vary"].split(", ")) == set(first.headers["Vary"].split(", "))
+    # A condition that is no proof (a date alone) is left to the view, which renders the page again.
+    caches["pages"].clear()
+    assert client.get(url, headers={"If-Modified-Since": first.headers["Last-Modified"]}).status_code == 304
 
 
 def test_not_modified_is_answered_by_the_view_when_the_cache_is_off(client, catalog, settings):
