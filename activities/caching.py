@@ -110,13 +110,13 @@ def cache_version(catalog):
     return f"{catalog.changes}.{catalog.changed.timestamp()}"
 
 
-def page_etag(key, catalog):
-    return f'"{digest(cache_version(catalog), key)}"'
+def validators(key, catalog):
+    """The page's ETag and its Last-Modified (a timestamp) at this version of the catalog."""
+    return f'"{digest(cache_version(catalog), key)}"', int(catalog.changed.timestamp())
 
 
-def with_validators(request, key, catalog, page):
+def with_validators(request, page, etag, last_modified):
     """The 200 `page` with its validators, or the 304 (or 412) that the request's conditions ask for instead."""
-    etag, last_modified = page_etag(key, catalog), int(catalog.changed.timestamp())
     page["ETag"], page["Last-Modified"] = etag, http_date(last_modified)
     return get_conditional_response(request, etag=etag, last_modified=last_modified, response=page)
 
@@ -140,7 +140,7 @@ def catalog_page(view):
             return validated(request, view(request, *args, **kwargs))
         response = rendered(request, key, cache_version(catalog), view, *args, **kwargs)
         if response.status_code == 200:  # a 404 or a 400 is never "not modified"
-            response = with_validators(request, key, catalog, response)
+            response = with_validators(request, response, *validators(key, catalog))
         return validated(request, response)
 
     wrapper.catalog_page = True
@@ -155,13 +155,14 @@ def not_modified(request, key, catalog):
     is given validators: its 304 needs nothing else. Other conditions (`*`, a date alone) would match a page
     that answers 404 or 400 too, so they get their 304 here only when the page's 200 is in the render cache.
     """
-    if page_etag(key, catalog) in request.META.get("HTTP_IF_NONE_MATCH", ""):
+    etag, last_modified = validators(key, catalog)
+    if etag in request.META.get("HTTP_IF_NONE_MATCH", ""):
         page = HttpResponse()
     elif settings.EXPLORER_PAGE_CACHE:
         page = caches["pages"].get(key, version=cache_version(catalog))
     else:
         page = None
-    if page is None or (response := with_validators(request, key, catalog, page)).status_code != 304:
+    if page is None or (response := with_validators(request, page, etag, last_modified)).status_code != 304:
         return None
     return response
 
