@@ -9,16 +9,19 @@ from activities.search import document
 # SQLite: FTS5 cannot add a column, so both indexes are made again, now holding their own text.
 # PostgreSQL: the tsvector turns from a generated column into one set by a trigger.
 search = import_module("activities.migrations.0002_search")
-PREFIXES = import_module("activities.migrations.0008_search_prefix_index").PREFIXES
 
+prefix_index = import_module("activities.migrations.0008_search_prefix_index")
+PREFIXES = prefix_index.PREFIXES
+# The tables as 0002 and 0008 left them: both read their text from the activities table.
 OLD_SQLITE_TABLES = [
-    f"""CREATE VIRTUAL TABLE activities_activity_fts USING fts5(
-        name, definition, content='activities_activity', content_rowid='id',
-        tokenize='porter unicode61 remove_diacritics 2', prefix='{PREFIXES}')""",
-    """CREATE VIRTUAL TABLE activities_activity_words USING fts5(
-        name, definition, content='activities_activity', content_rowid='id',
-        tokenize='unicode61 remove_diacritics 2', detail='none')""",
-    """CREATE VIRTUAL TABLE activities_activity_vocab USING fts5vocab(activities_activity_words, 'row')""",
+    prefix_index.fts(PREFIXES)[1],
+    *(
+        statement
+        for statement in search.SQLITE
+        if statement.startswith(
+            ("CREATE VIRTUAL TABLE activities_activity_words", "CREATE VIRTUAL TABLE activities_activity_vocab")
+        )
+    ),
 ]
 DROP_SQLITE = [
     *(f"DROP TRIGGER IF EXISTS {name}" for name in document.SQLITE_TRIGGERS),
@@ -53,16 +56,20 @@ POSTGRESQL_REVERSE = [
     "DROP FUNCTION activities_activity_search_document()",
     # The sync trigger and function as migration 0002 made them.
     "DROP TRIGGER activities_activity_search_sync ON activities_activity",
-    next(statement for statement in search.POSTGRESQL if "FUNCTION activities_activity_search_sync" in statement).replace(
-        "CREATE FUNCTION", "CREATE OR REPLACE FUNCTION"
-    ),
+    next(
+        statement for statement in search.POSTGRESQL if "FUNCTION activities_activity_search_sync" in statement
+    ).replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION"),
     next(statement for statement in search.POSTGRESQL if "TRIGGER activities_activity_search_sync" in statement),
     "DROP FUNCTION activities_category_text(bigint)",
     "ALTER TABLE activities_activity DROP COLUMN search_vector",
     next(statement for statement in search.POSTGRESQL if "ADD COLUMN search_vector" in statement),
     "CREATE INDEX activities_activity_search_vector ON activities_activity USING gin (search_vector)",
     "DELETE FROM activities_searchword",
-    next(statement for statement in search.POSTGRESQL if statement.lstrip().startswith("INSERT INTO activities_searchword")),
+    next(
+        statement
+        for statement in search.POSTGRESQL
+        if statement.lstrip().startswith("INSERT INTO activities_searchword")
+    ),
     "UPDATE activities_searchstate SET token = (random() * 9e18)::bigint",
 ]
 

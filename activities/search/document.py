@@ -4,7 +4,8 @@ and description, so that a query naming a category ("talk", "knowledge base") fi
 
 The database keeps the documents current itself, on every write path (admin, fixtures, QuerySet.update(),
 raw SQL): an activity's write re-indexes the activity, a category's rename or new description re-indexes
-the category's activities. This module holds that DDL for both engines, installed by migration 0017.
+the category's activities. This module holds that DDL for both engines, installed by migration 0017 (a
+change to it needs a migration of its own, and 0017 then a frozen copy of what it installed, as 0002 has).
 
 - SQLite: the FTS5 index and its unstemmed twin hold the three columns and store their own text. An index
   whose content is read from elsewhere would need a view joining the two tables, and a view naming the
