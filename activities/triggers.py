@@ -6,8 +6,9 @@ Python signals miss fixture loads, QuerySet.update() and raw SQL; triggers see t
 - The catalog version's: every write to a catalog table bumps CatalogVersion, which keys the render cache
   and the pages' validators (activities/caching.py). A table added to the catalog later gets them from a
   migration of its own: `operations = [triggers.track("activities_newtable")]`.
-- SQLite's search index's: the FTS5 tables follow every write to the activities, and the search state
-  changes with the activities and the synonyms (installed by migration 0002).
+- SQLite's search index's: the FTS5 tables follow every write to the activities and to their categories'
+  names and descriptions, and the search state changes with them and the synonyms (activities/search/document.py,
+  installed by migrations 0002 and 0017).
 
 SQLite drops a table's triggers whenever a migration rebuilds that table (Django emulates most ALTER TABLE
 operations on SQLite by copying the table). After every `migrate`, `restore()` creates again any trigger
@@ -20,6 +21,8 @@ from datetime import UTC
 from django.apps import apps
 from django.db import connections, migrations
 from django.utils import timezone
+
+from activities.search import document
 
 TABLE = "activities_catalogversion"
 ROW = 1
@@ -117,48 +120,8 @@ def track(*tables):
     return migrations.RunPython(forwards, backwards, elidable=False)
 
 
-SEARCH_TABLE = "activities_activity_fts"
-# SQLite's search triggers by name: each write to an activity is written to both FTS5 tables (the stemmed
-# index and its unstemmed twin, whose vocabulary corrects typos), and changes the search state's token.
-SQLITE_SEARCH = {
-    "activities_activity_search_insert": """CREATE TRIGGER activities_activity_search_insert
-        AFTER INSERT ON activities_activity BEGIN
-        INSERT INTO activities_activity_fts (rowid, name, definition) VALUES (new.id, new.name, new.definition);
-        INSERT INTO activities_activity_words (rowid, name, definition) VALUES (new.id, new.name, new.definition);
-        UPDATE activities_searchstate SET token = random();
-    END""",
-    "activities_activity_search_delete": """CREATE TRIGGER activities_activity_search_delete
-        AFTER DELETE ON activities_activity BEGIN
-        INSERT INTO activities_activity_fts (activities_activity_fts, rowid, name, definition)
-            VALUES ('delete', old.id, old.name, old.definition);
-        INSERT INTO activities_activity_words (activities_activity_words, rowid, name, definition)
-            VALUES ('delete', old.id, old.name, old.definition);
-        UPDATE activities_searchstate SET token = random();
-    END""",
-    "activities_activity_search_update": """CREATE TRIGGER activities_activity_search_update
-        AFTER UPDATE OF id, name, definition ON activities_activity BEGIN
-        INSERT INTO activities_activity_fts (activities_activity_fts, rowid, name, definition)
-            VALUES ('delete', old.id, old.name, old.definition);
-        INSERT INTO activities_activity_words (activities_activity_words, rowid, name, definition)
-            VALUES ('delete', old.id, old.name, old.definition);
-        INSERT INTO activities_activity_fts (rowid, name, definition) VALUES (new.id, new.name, new.definition);
-        INSERT INTO activities_activity_words (rowid, name, definition) VALUES (new.id, new.name, new.definition);
-        UPDATE activities_searchstate SET token = random();
-    END""",
-    **{
-        f"activities_synonym_search_{event}": f"""CREATE TRIGGER activities_synonym_search_{event}
-        AFTER {event.upper()} ON activities_synonym BEGIN
-            UPDATE activities_searchstate SET token = random();
-        END"""
-        for event in SQLITE_EVENTS
-    },
-}
-# What a missing search trigger let fall behind: both FTS5 tables, and the caches keyed by the token.
-SQLITE_SEARCH_REPAIRS = (
-    "INSERT INTO activities_activity_fts (activities_activity_fts) VALUES ('rebuild')",
-    "INSERT INTO activities_activity_words (activities_activity_words) VALUES ('rebuild')",
-    "UPDATE activities_searchstate SET token = random()",
-)
+# SQLite's search index is kept by triggers of its own (activities/search/document.py, migration 0017).
+SEARCH_TABLE = document.FTS
 
 
 def restore(using="default", **kwargs):
@@ -171,8 +134,10 @@ def restore(using="default", **kwargs):
         existing = set(cursor.fetchall())
         # {trigger name: (statement, what to repair if it was missing)}, for the migrations applied so far.
         expected = {}
-        if ("table", SEARCH_TABLE) in existing:
-            expected |= {name: (statement, SQLITE_SEARCH_REPAIRS) for name, statement in SQLITE_SEARCH.items()}
+        if ("table", SEARCH_TABLE) in existing and indexes_categories(cursor):
+            expected |= {
+                name: (statement, document.SQLITE_REBUILD) for name, statement in document.SQLITE_TRIGGERS.items()
+            }
         if ("table", TABLE) in existing:
             for table in catalog_tables() & {name for kind, name in existing if kind == "table"}:
                 statements = zip(SQLITE_EVENTS, create_sql("sqlite", table), strict=True)
@@ -184,6 +149,12 @@ def restore(using="default", **kwargs):
         for repair in dict.fromkeys(repair for _, repairs in missing.values() for repair in repairs):
             cursor.execute(repair)
     return list(missing)
+
+
+def indexes_categories(cursor):
+    """Whether the search index has the category column (migration 0017) that today's triggers write to."""
+    cursor.execute(f"SELECT 1 FROM pragma_table_info('{SEARCH_TABLE}') WHERE name = 'category'")
+    return cursor.fetchone() is not None
 
 
 def catalog_tables():

@@ -437,7 +437,7 @@ def naive_page(q):
 
 def search_answer(q):
     """The search itself, as the API answers it: the (capped) count and the first ranked page, no facets."""
-    results = search(Activity.objects.all(), q, settings.SEARCH_COUNT_LIMIT)
+    results = search(Activity.objects.with_destination_slugs(), q, settings.SEARCH_COUNT_LIMIT)
     paginator = SearchPaginator(results.queryset.values(*ActivitySerializer.columns()), PAGE, search=results)
     rows = list(paginator.page(1).object_list)
     return (f"{paginator.limit:,}+" if paginator.capped else str(paginator.count)), rows
@@ -445,7 +445,9 @@ def search_answer(q):
 
 def naive_answer(q):
     """The same answer with the naive scan as the search: its count and its first page."""
-    paginator = Paginator(naive(Activity.objects.all(), q).values(*ActivitySerializer.columns()), PAGE)
+    paginator = Paginator(
+        naive(Activity.objects.with_destination_slugs(), q).values(*ActivitySerializer.columns()), PAGE
+    )
     return str(paginator.count), list(paginator.page(1).object_list)
 
 

@@ -2,12 +2,47 @@
 
 from django.db import migrations, models
 
-from activities import triggers
-
 # The database keeps the search index current itself (triggers, a generated column), so admin
 # edits, fixture loads, QuerySet.update() and raw SQL are all searchable at once.
 # activities_searchstate.token changes on every write to activities or synonyms: search.py
 # caches the vocabulary and the synonyms per token.
+# SQLite's search triggers by name, as this migration made them (migration 0017 replaced them): each write
+# to an activity is written to both FTS5 tables (the stemmed index and its unstemmed twin, whose vocabulary
+# corrects typos), and changes the search state's token.
+SQLITE_SEARCH = {
+    "activities_activity_search_insert": """CREATE TRIGGER activities_activity_search_insert
+        AFTER INSERT ON activities_activity BEGIN
+        INSERT INTO activities_activity_fts (rowid, name, definition) VALUES (new.id, new.name, new.definition);
+        INSERT INTO activities_activity_words (rowid, name, definition) VALUES (new.id, new.name, new.definition);
+        UPDATE activities_searchstate SET token = random();
+    END""",
+    "activities_activity_search_delete": """CREATE TRIGGER activities_activity_search_delete
+        AFTER DELETE ON activities_activity BEGIN
+        INSERT INTO activities_activity_fts (activities_activity_fts, rowid, name, definition)
+            VALUES ('delete', old.id, old.name, old.definition);
+        INSERT INTO activities_activity_words (activities_activity_words, rowid, name, definition)
+            VALUES ('delete', old.id, old.name, old.definition);
+        UPDATE activities_searchstate SET token = random();
+    END""",
+    "activities_activity_search_update": """CREATE TRIGGER activities_activity_search_update
+        AFTER UPDATE OF id, name, definition ON activities_activity BEGIN
+        INSERT INTO activities_activity_fts (activities_activity_fts, rowid, name, definition)
+            VALUES ('delete', old.id, old.name, old.definition);
+        INSERT INTO activities_activity_words (activities_activity_words, rowid, name, definition)
+            VALUES ('delete', old.id, old.name, old.definition);
+        INSERT INTO activities_activity_fts (rowid, name, definition) VALUES (new.id, new.name, new.definition);
+        INSERT INTO activities_activity_words (rowid, name, definition) VALUES (new.id, new.name, new.definition);
+        UPDATE activities_searchstate SET token = random();
+    END""",
+    **{
+        f"activities_synonym_search_{event}": f"""CREATE TRIGGER activities_synonym_search_{event}
+        AFTER {event.upper()} ON activities_synonym BEGIN
+            UPDATE activities_searchstate SET token = random();
+        END"""
+        for event in ("insert", "update", "delete")
+    },
+}
+
 SQLITE = [
     """CREATE TABLE activities_searchstate (id integer PRIMARY KEY CHECK (id = 1), token integer NOT NULL)""",
     """INSERT INTO activities_searchstate (id, token) VALUES (1, random())""",
@@ -20,8 +55,8 @@ SQLITE = [
         name, definition, content='activities_activity', content_rowid='id',
         tokenize='unicode61 remove_diacritics 2', detail='none')""",
     """CREATE VIRTUAL TABLE activities_activity_vocab USING fts5vocab(activities_activity_words, 'row')""",
-    # Each write to an activity reaches both FTS5 tables and the search state (activities/triggers.py).
-    *triggers.SQLITE_SEARCH.values(),
+    # Each write to an activity reaches both FTS5 tables and the search state.
+    *SQLITE_SEARCH.values(),
     """INSERT INTO activities_activity_fts (activities_activity_fts) VALUES ('rebuild')""",
     """INSERT INTO activities_activity_words (activities_activity_words) VALUES ('rebuild')""",
 ]

@@ -38,7 +38,8 @@ class SearchState(models.Model):
 
 class ActivitySearchEntry(models.Model):
     """
-    An activity's row in SQLite's FTS5 index (migrations 0002, 0008), kept by triggers: its rowid is the id.
+    An activity's row in SQLite's FTS5 index (migrations 0002, 0008, 0017), kept by triggers: its rowid is the
+    id, its columns the activity's name and definition and its category's name and description (search/document.py).
     An activity reaches it as `search_entry`, so that the ORM joins the index to the activities it ranks.
     """
 
@@ -51,6 +52,7 @@ class ActivitySearchEntry(models.Model):
     )
     name = models.TextField()
     definition = models.TextField()
+    category = models.TextField()
     index = FullTextIndex(db_column="activities_activity_fts", editable=False)
 
     class Meta:

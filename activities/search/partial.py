@@ -38,9 +38,14 @@ def fallbacks(query):
     unique, seen = [], set()
     for step in steps:
         key = (tuple(term.typed for term in step.terms), tuple(step.phrases))
-        if key not in seen and (step.terms or step.phrases):
-            seen.add(key)
-            unique.append(step)
+        if key in seen or not (step.terms or step.phrases):
+            continue
+        seen.add(key)
+        # A fallback whose words each match nothing cannot match: asking the database would only cost a scan
+        # (PostgreSQL reads every row to find no first match). The whole query stays first whatever it holds.
+        if unique and not step.phrases and not any(matches_something(term) for term in step.terms):
+            continue
+        unique.append(step)
     return unique[:MAX_CANDIDATES]
 
 

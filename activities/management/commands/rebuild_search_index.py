@@ -1,26 +1,12 @@
 from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from activities.search.index import ActivitySearchEntry, SearchState, SearchWord
+from activities.search import document
 
-FTS, STATE, WORDS = (model._meta.db_table for model in (ActivitySearchEntry, SearchState, SearchWord))
 # Triggers keep these current; rebuilding is for recovery, e.g. after restoring a copy of the tables.
 REBUILD = {
-    "sqlite": [
-        f"INSERT INTO {FTS} ({FTS}) VALUES ('rebuild')",
-        "INSERT INTO activities_activity_words (activities_activity_words) VALUES ('rebuild')",
-        f"INSERT INTO {FTS} ({FTS}) VALUES ('optimize')",
-        f"UPDATE {STATE} SET token = random()",
-    ],
-    "postgresql": [
-        # The weighted tsvector is a generated column: the database recomputes it on every write.
-        "REINDEX INDEX activities_activity_search_vector",
-        f"DELETE FROM {WORDS}",
-        f"""INSERT INTO {WORDS} (word, documents)
-            SELECT word, count(*) FROM activities_activity, activities_words(name || ' ' || definition) AS word
-            GROUP BY word""",
-        f"UPDATE {STATE} SET token = (random() * 9e18)::bigint",
-    ],
+    "sqlite": [*document.SQLITE_REBUILD, f"INSERT INTO {document.FTS} ({document.FTS}) VALUES ('optimize')"],
+    "postgresql": ["REINDEX INDEX activities_activity_search_vector", *document.POSTGRESQL_REBUILD],
 }
 
 

@@ -115,6 +115,10 @@ class Backend:
     def name_form(self, form, prefix=False):
         return self.form(form, prefix)
 
+    def own_form(self, form, prefix=False):
+        """The match expression of a form in the activity's own text (name, definition), not its category's."""
+        return self.form(form, prefix)
+
     def only_names(self, expression):
         return expression
 

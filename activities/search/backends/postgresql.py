@@ -18,7 +18,8 @@ TABLE = "activities_activity"
 class PostgreSQL(Backend):
     # The whole text's GIN index cannot tell a name's words (weight A) apart: a broad prefix rechecked every row.
     names_indexed_apart = True
-    # ts_rank weights for D, C, B (definition) and A (name), at most 1 each: the name counts ten times.
+    # ts_rank weights for D (the category's text), C (unused), B (definition) and A (name), at most 1 each:
+    # the name counts ten times the definition, the category a tenth of it.
     weights = [0.01, 0.01, 0.1, 1.0]
     nearest = 24
     ids_matching = "SELECT id FROM activities_activity WHERE search_vector @@ to_tsquery('english', %s)"
@@ -61,6 +62,13 @@ class PostgreSQL(Backend):
             labels[-1] = f"{form[-1]}:*A"
         return "(" + " <-> ".join(labels) + ")"
 
+    def own_form(self, form, prefix=False):
+        # The activity's own text is the tsvector's weights A and B; its category's is D.
+        labels = [f"{word}:AB" for word in form]
+        if prefix:
+            labels[-1] = f"{form[-1]}:*AB"
+        return "(" + " <-> ".join(labels) + ")"
+
     def but_not(self, expression, excluded):
         return f"({expression}) & !{excluded}"
 
@@ -99,7 +107,8 @@ def tsquery(expression):
 
 def vector(column="search_vector"):
     """
-    One of the generated tsvector columns of the activities (migrations 0002 and 0009). The model does not
-    declare them: a GeneratedField's expression must compile on SQLite too, and the text search functions do not.
+    One of the tsvector columns of the activities: `search_vector` (migrations 0002, 0017), set by a trigger as
+    it holds the category's text, and the generated `search_name` (0009). The model does not declare them: a
+    GeneratedField's expression must compile on SQLite too, and the text search functions do not.
     """
     return RawSQL(f"{TABLE}.{column}", (), output_field=SearchVectorField())

@@ -1,6 +1,7 @@
 """
-SQLite: an FTS5 index kept by triggers (migrations 0002 and 0008), ranked by bm25 with the name weighted
-tenfold, and an unstemmed twin whose vocabulary holds the real words to correct typos against.
+SQLite: an FTS5 index kept by triggers (migrations 0002, 0008 and 0017), ranked by bm25 with the name weighted
+tenfold over the definition and the category's text a tenth of it, and an unstemmed twin whose vocabulary
+holds the real words to correct typos against.
 """
 
 import sqlite3
@@ -13,21 +14,26 @@ from activities.search.backends.base import Backend
 from activities.search.index import ActivitySearchEntry
 
 NAME_WEIGHT = 10.0
+# The category's name and description: found, but below any match in the activity's own text.
+CATEGORY_WEIGHT = 0.1
 # The FTS5 index's tokenizer (migration 0008), which also tells which corrections share a stem.
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 FTS = ActivitySearchEntry._meta.db_table
-# The unstemmed twin (migration 0002): it tells a word held exactly from its stem-siblings.
+# The unstemmed twin (migrations 0002, 0017): it tells a word held exactly from its stem-siblings.
 WORDS_FTS = "activities_activity_words"
 
 
 class BM25(Func):
-    """FTS5's bm25() rank of an index row (lower is better), the name weighted NAME_WEIGHT times the definition."""
+    """
+    FTS5's bm25() rank of an index row (lower is better): the name weighted NAME_WEIGHT times the definition,
+    the category's text CATEGORY_WEIGHT times.
+    """
 
     function = "bm25"
     output_field = FloatField()
 
     def __init__(self, index):
-        super().__init__(index, Value(NAME_WEIGHT), Value(1.0))
+        super().__init__(index, Value(NAME_WEIGHT), Value(1.0), Value(CATEGORY_WEIGHT))
 
 
 class Unindexed(Func):
@@ -75,6 +81,9 @@ class SQLite(Backend):
     def only_names(self, expression):
         return "{name} : (" + expression + ")"
 
+    def own_form(self, form, prefix=False):
+        return "{name definition} : " + self.form(form, prefix)
+
     def but_not(self, expression, excluded):
         return f"({expression}) NOT {excluded}"
 
@@ -92,7 +101,7 @@ class SQLite(Backend):
         return Q(pk__in=RawSQL(self.ids_matching, [form]))
 
     def holding_word(self, word):
-        return Q(pk__in=RawSQL(f"SELECT rowid FROM {WORDS_FTS} WHERE {WORDS_FTS} MATCH %s", [self.form((word,))]))
+        return Q(pk__in=RawSQL(f"SELECT rowid FROM {WORDS_FTS} WHERE {WORDS_FTS} MATCH %s", [self.own_form((word,))]))
 
     def rank(self, queryset, table, expression, within=None):
         """The matches joined with their bm25 ranks as `search_rank`, among the candidates `within` when given."""

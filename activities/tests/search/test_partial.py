@@ -3,7 +3,8 @@
 import pytest
 
 from activities.models import Activity
-from activities.search import search
+from activities.search import search, understand
+from activities.search.partial import fallbacks
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +116,12 @@ def test_a_query_of_unknown_words_drops_none(catalog):
     query, found = searched("xyzzyq qqqzz")
     assert found == []
     assert query.dropped == []
+
+
+def test_a_query_of_unknown_words_tries_no_fallback(catalog):
+    """
+    Words that each match nothing are never tried alone, as no activity could match them (PostgreSQL would
+    read every row to find no first match); a word that matches keeps its fallbacks.
+    """
+    assert [step.used for step in fallbacks(understand("xyzzyq qqqzz"))] == [["xyzzyq", "qqqzz"]]
+    assert [step.used for step in fallbacks(understand("xyzzyq bounced"))] == [["xyzzyq", "bounced"], ["bounced"]]

@@ -14,13 +14,15 @@ CASES = json.loads((Path(__file__).parent / "search_relevance.json").read_text()
 def test_the_list_is_large_and_realistic():
     """
     The relevance list holds at least 90 queries: at least 15 misspelled, 30 whose words do not all match one
-    activity, 10 with a word that stems together with an unrelated one, and 10 negations or near-opposites.
+    activity, 10 with a word that stems together with an unrelated one, 10 negations or near-opposites, and 6
+    that name a category.
     """
     assert len(CASES) >= 90
     assert sum(1 for case in CASES if case.get("misspelled")) >= 15
     assert sum(1 for case in CASES if case.get("partial")) >= 30
     assert sum(1 for case in CASES if case.get("stem")) >= 10
     assert sum(1 for case in CASES if case.get("negation")) >= 10
+    assert sum(1 for case in CASES if case.get("category")) >= 6
 
 
 @pytest.mark.parametrize(
